@@ -1,0 +1,20 @@
+"""Helpers for the CNN course: data, reference convolutions, plots, checks.
+
+``import course_utils`` is fast and needs numpy and scipy only; the modules
+that build Keras models import Keras inside the functions that need it.
+
+Modules
+-------
+runtime   fast mode, seeds, versions (``setup`` for a lesson's first cell)
+data      offline loaders with checksums (Fashion-MNIST, the ECG)
+conv      reference convolution code and output sizes
+plotting  the course's plot style and image grids
+checks    feedback for the exercises
+handout   student notebooks without solutions
+"""
+
+from .runtime import FAST_ENV, fast_mode, on_colab, repo_root, setup
+
+__version__ = "0.1.0"
+
+__all__ = ["FAST_ENV", "fast_mode", "on_colab", "repo_root", "setup", "__version__"]

@@ -1,0 +1,164 @@
+"""The course's command line: ``python -m course_utils COMMAND``.
+
+Commands
+--------
+doctor    versions, Keras backend, devices, data present with good checksums
+handout   student notebooks without solutions (default: build/handouts/)
+run       execute lessons top to bottom in a fresh kernel (full mode) and save
+          their outputs in place
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import data, handout
+from .runtime import FAST_ENV, fast_mode, repo_root, versions
+
+PACKAGES = [
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "scikit-image",
+    "scikit-learn",
+    "tensorflow",
+    "keras",
+    "jupyterlab",
+    "nbval",
+]
+
+
+def lessons_dir() -> Path:
+    return repo_root() / "lessons"
+
+
+def resolve_lessons(names) -> list[Path]:
+    """Map "01", "01_conv1d" or a path to lesson files; no names: all lessons."""
+    every = sorted(lessons_dir().glob("[0-9][0-9]_*.ipynb"))
+    if not names:
+        return every
+    found = []
+    for name in names:
+        path = Path(name)
+        if path.suffix == ".ipynb" and path.is_file():
+            found.append(path.resolve())
+            continue
+        matches = [p for p in every if p.stem == name or p.stem.startswith(f"{name}_")]
+        if len(matches) != 1:
+            known = ", ".join(p.stem for p in every) or "none"
+            raise SystemExit(f"error: no single lesson matches {name!r}; lessons: {known}")
+        found.append(matches[0])
+    return found
+
+
+def cmd_doctor(args) -> int:
+    problems = 0
+    print("== Versions")
+    for name, version in versions(PACKAGES).items():
+        print(f"  {name:<13} {version}")
+    print("== Keras")
+    if os.environ.get("TF_CPP_MIN_LOG_LEVEL") is None:
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    try:
+        import keras
+        import tensorflow as tf
+
+        print(f"  backend       {keras.backend.backend()}")
+        cpus = tf.config.list_physical_devices("CPU")
+        gpus = tf.config.list_physical_devices("GPU")
+        print(f"  devices       {len(cpus)} CPU, {len(gpus)} GPU" + ("" if gpus else " (training runs on the CPU)"))
+    except Exception as err:  # TensorFlow missing or broken
+        problems += 1
+        print(f"  PROBLEM: cannot import Keras/TensorFlow ({type(err).__name__}: {err})")
+    print(f"  CPU cores     {os.cpu_count()}")
+    print("== Fast mode")
+    fast = fast_mode()
+    print(f"  {'ON' if fast else 'off'}  ({FAST_ENV}={os.environ.get(FAST_ENV, '<unset>')}, CI={os.environ.get('CI', '<unset>')})")
+    print(f"== Shipped data ({data.datasets_dir()})")
+    rows = data.check_shipped_data()
+    if not rows:
+        problems += 1
+        print("  PROBLEM: no datasets/*/SHA256SUMS found; is this a clone of the course?")
+    for folder, name, status in rows:
+        problems += status != "ok"
+        print(f"  {status:<12} {folder}/{name}")
+    print("== Loaders")
+    for label, loader in [("load_ecg", data.load_ecg), ("load_fashion_mnist", data.load_fashion_mnist)]:
+        try:
+            result = loader()
+            shape = result[0].shape if label == "load_ecg" else result[0][0].shape
+            print(f"  ok           {label}() -> first array {shape}")
+        except data.DatasetError as err:
+            problems += 1
+            print(f"  PROBLEM      {label}(): {err}")
+    print(f"== {'All good' if not problems else f'{problems} problem(s)'}")
+    return 0 if not problems else 1
+
+
+def cmd_handout(args) -> int:
+    lessons = resolve_lessons(args.lessons)
+    out = Path(args.out)
+    for path in handout.write_handouts(lessons, out):
+        print(f"wrote {path}")
+    return 0
+
+
+def execute_notebook(path: Path, timeout: int, fast: bool = False):
+    """Run a notebook top to bottom in a fresh kernel; return it executed."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    os.environ[FAST_ENV] = "1" if fast else "0"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def cmd_run(args) -> int:
+    import nbformat
+
+    for path in resolve_lessons(args.lessons):
+        start = time.perf_counter()
+        mode = "fast" if args.fast else "full"
+        print(f"running {path.name} ({mode} mode) ...", flush=True)
+        nb = execute_notebook(path, timeout=args.timeout, fast=args.fast)
+        nbformat.write(nb, path)
+        print(f"  saved {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("doctor", help="check versions, devices, data and fast mode")
+    p = sub.add_parser("handout", help="write student notebooks without solutions")
+    p.add_argument("lessons", nargs="*", help="lesson numbers or files (default: all)")
+    p.add_argument("--out", default=str(repo_root() / "build" / "handouts"),
+                   help="output folder (default: build/handouts)")
+    p = sub.add_parser("run", help="execute lessons in full mode and save their outputs")
+    p.add_argument("lessons", nargs="*", help="lesson numbers or files (default: all)")
+    p.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
+    p.add_argument("--fast", action="store_true", help="run in fast mode (for a quick look; do not commit)")
+    args = parser.parse_args(argv)
+    return {"doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""Student handouts: the lessons with solutions replaced by stubs.
+
+The lessons in ``lessons/`` are the instructor versions. In a code cell, a
+solution sits between two marker lines, as in nbgrader::
+
+    def moving_average_kernel(m):
+        ### BEGIN SOLUTION
+        return np.ones(m) / m
+        ### END SOLUTION
+
+The handout keeps everything outside the markers and replaces the region with
+a stub at the same indentation::
+
+    def moving_average_kernel(m):
+        # YOUR CODE HERE
+        raise NotImplementedError("Exercise 4: a moving-average kernel")
+
+where the message is the title of the exercise (the last markdown heading
+that starts with "Exercise" above the cell). In a markdown cell the region
+becomes "YOUR ANSWER HERE". Cells tagged ``solution`` (for example a cell that
+only discusses the solution) are dropped, and all outputs are cleared.
+
+Instructors who use nbgrader can take the lessons as they are: the markers
+are the ones its ``ClearSolutions`` preprocessor looks for.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+__all__ = [
+    "BEGIN",
+    "END",
+    "SOLUTION_TAG",
+    "make_handout",
+    "solution_regions",
+    "write_handouts",
+]
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+#: Cells with this tag exist only for the instructor and are dropped.
+SOLUTION_TAG = "solution"
+
+_EXERCISE_HEADING = re.compile(r"^#+\s*(Exercise\b.*)$", re.MULTILINE)
+
+
+def solution_regions(source: str, where: str = "cell"):
+    """Return ``(begin_line, end_line)`` index pairs of the solution regions.
+
+    Parameters
+    ----------
+    source : str
+        A cell's source.
+    where : str
+        How to name the cell in error messages.
+
+    Returns
+    -------
+    list of (int, int)
+        Line indices of each ``### BEGIN SOLUTION`` and its ``### END SOLUTION``.
+
+    Raises
+    ------
+    ValueError
+        Markers that are nested, unclosed or closed without being opened.
+
+    Examples
+    --------
+    >>> solution_regions("a\\n### BEGIN SOLUTION\\nb\\n### END SOLUTION")
+    [(1, 3)]
+    """
+    regions, start = [], None
+    for i, line in enumerate(source.splitlines()):
+        marker = line.strip()
+        if marker == BEGIN:
+            if start is not None:
+                raise ValueError(f"{where}: line {i + 1}: {BEGIN} inside another solution")
+            start = i
+        elif marker == END:
+            if start is None:
+                raise ValueError(f"{where}: line {i + 1}: {END} without {BEGIN}")
+            regions.append((start, i))
+            start = None
+    if start is not None:
+        raise ValueError(f"{where}: line {start + 1}: {BEGIN} is never closed")
+    return regions
+
+
+def _replace_regions(source: str, stub, where: str) -> str:
+    lines = source.splitlines()
+    regions = solution_regions(source, where)
+    for begin, end in reversed(regions):
+        indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
+        lines[begin : end + 1] = [indent + s for s in stub]
+    return "\n".join(lines)
+
+
+def make_handout(nb):
+    """Return a copy of notebook ``nb`` with solutions stubbed and outputs cleared.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A lesson as read by ``nbformat.read(path, as_version=4)``.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The handout; ``nb`` itself is not changed.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("## Exercise 1: add"),
+    ...     nbformat.v4.new_code_cell("def add(a, b):\\n    ### BEGIN SOLUTION\\n"
+    ...                               "    return a + b\\n    ### END SOLUTION")])
+    >>> print(make_handout(nb).cells[1].source)
+    def add(a, b):
+        # YOUR CODE HERE
+        raise NotImplementedError("Exercise 1: add")
+    """
+    out = copy.deepcopy(nb)
+    cells, exercise = [], "this exercise"
+    for index, cell in enumerate(out.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if SOLUTION_TAG in tags:
+            continue
+        where = f"cell {index}"
+        if cell.cell_type == "markdown":
+            headings = _EXERCISE_HEADING.findall(cell.source)
+            if headings:
+                exercise = headings[-1].strip()
+            cell.source = _replace_regions(cell.source, ["YOUR ANSWER HERE"], where)
+        elif cell.cell_type == "code":
+            message = exercise.replace("\\", "\\\\").replace('"', '\\"')
+            stub = ["# YOUR CODE HERE", f'raise NotImplementedError("{message}")']
+            cell.source = _replace_regions(cell.source, stub, where)
+            cell.outputs = []
+            cell.execution_count = None
+            cell.metadata.pop("execution", None)
+        cells.append(cell)
+    out.cells = cells
+    out.metadata.pop("widgets", None)
+    return out
+
+
+def write_handouts(lessons, out_dir) -> list[Path]:
+    """Write a handout for each lesson notebook into ``out_dir``.
+
+    Parameters
+    ----------
+    lessons : iterable of path-like
+        Lesson notebooks (``.ipynb``).
+    out_dir : path-like
+        Created if needed; each handout keeps its lesson's file name.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Examples
+    --------
+    >>> from course_utils.runtime import repo_root
+    >>> import tempfile
+    >>> paths = write_handouts(sorted((repo_root() / "lessons").glob("01_*.ipynb")),
+    ...                        tempfile.mkdtemp())
+    >>> paths[0].name.startswith("01_")
+    True
+    """
+    import nbformat
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lesson in lessons:
+        lesson = Path(lesson)
+        nb = nbformat.read(lesson, as_version=4)
+        handout = make_handout(nb)
+        nbformat.validate(handout)
+        target = out_dir / lesson.name
+        nbformat.write(handout, target)
+        written.append(target)
+    return written

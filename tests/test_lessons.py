@@ -1,0 +1,108 @@
+"""Lint for committed lessons: executed cleanly in full mode, with the course's skeleton."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from lessons_helpers import LESSONS, exercises, read
+
+from course_utils.runtime import COLAB_URL, repo_root
+
+pytestmark = pytest.mark.skipif(not LESSONS, reason="no lessons yet")
+NOISE = re.compile(r"oneDNN custom operations|absl::InitializeLog|cpu_feature_guard|"
+                   r"Unable to register cu(DNN|FFT|BLAS)|TF-TRT Warning|computation placer")
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def all_text(cell):
+    parts = []
+    for out in cell.get("outputs", []):
+        if "text" in out:
+            parts.append(out["text"])
+        for key, value in out.get("data", {}).items():
+            if key.startswith("text/"):
+                parts.append(value)
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_executed_top_to_bottom_without_errors(path):
+    cells = [c for c in code_cells(read(path)) if c.source.strip()]
+    assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1)), (
+        "run it with `python -m course_utils run` (fresh kernel, top to bottom)"
+    )
+    for i, cell in enumerate(cells):
+        for out in cell.outputs:
+            assert out.output_type != "error", f"cell {i} has an error output"
+            if out.output_type == "stream":
+                assert out.name != "stderr" or not out.text.strip(), f"cell {i} writes to stderr: {out.text[:300]}"
+        assert not NOISE.search(all_text(cell)), f"cell {i} shows TensorFlow start-up noise"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_committed_outputs_are_from_full_mode(path):
+    setup = code_cells(read(path))[0]
+    assert "Fast mode: off" in all_text(setup), "commit outputs of a full-mode run"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_metadata_and_size(path):
+    nb = read(path)
+    assert "widgets" not in nb.metadata
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    assert path.stat().st_size < 3 * 2**20, "keep lessons under 3 MiB (lower figure dpi)"
+    assert not any("execution" in c.metadata for c in nb.cells), "no timing metadata"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_colab_badge_points_to_this_file(path):
+    first = read(path).cells[0]
+    assert first.cell_type == "markdown"
+    rel = path.relative_to(repo_root()).as_posix()
+    links = re.findall(r"\((https://colab\.research\.google\.com/github/[^)]+)\)", first.source)
+    assert links == [COLAB_URL + rel]
+    assert "colab-badge.svg" in first.source
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_skeleton(path):
+    nb = read(path)
+    title = nb.cells[0].source
+    assert re.search(r"^# Lesson \d\d", title, re.M), "a title: '# Lesson NN · ...'"
+    assert "You will learn" in title
+    setup = code_cells(nb)[0].source
+    assert "google.colab" in setup and "course_utils.setup(" in setup
+    headings = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert any(re.search(r"^## Exercises", h, re.M) for h in headings)
+    assert any(re.search(r"^## Summary", h, re.M) for h in headings)
+    assert len(list(exercises(nb))) >= 3
+    checked = [c for c in code_cells(nb) if c.source.startswith("# NBVAL_CHECK_OUTPUT")]
+    assert len(checked) >= 5, "mark mode-independent outputs with # NBVAL_CHECK_OUTPUT"
+    asserts = sum(c.source.count("assert") for c in code_cells(nb))
+    assert asserts >= 5, "lessons prove their claims with self-checks"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_figures_have_labelled_axes(path):
+    for i, cell in enumerate(code_cells(read(path))):
+        plots = re.search(r"\.(plot|stem|bar|step|scatter)\(", cell.source)
+        if plots and "show_images" not in cell.source:
+            assert "set_xlabel" in cell.source and "set_ylabel" in cell.source, f"cell {i}: label the axes"
+
+
+def test_ruff_is_clean():
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+                         cwd=repo_root(), capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_notebooks_are_valid_json_with_one_setup_cell():
+    for path in LESSONS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        setups = [c for c in nb["cells"] if "course_utils.setup(" in "".join(c["source"])]
+        assert len(setups) == 1, path.name
