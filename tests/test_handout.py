@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import nbformat
-import numpy as np
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 from lessons_helpers import LESSONS, exercises, read
 
-from course_utils import checks, conv
+from course_utils import checks
 from course_utils.handout import BEGIN, END, SOLUTION_TAG, make_handout, solution_regions
 
 pytestmark = pytest.mark.skipif(not LESSONS, reason="no lessons yet")
@@ -60,9 +60,17 @@ def test_stubs_name_their_exercise(path):
 
 def run_cell(source, namespace):
     out = io.StringIO()
+    source = TransformerManager().transform_cell(source)  # IPython syntax (!cmd, %magic) to Python
     with contextlib.redirect_stdout(out):
         exec(compile(source, "<cell>", "exec"), namespace)
     return out.getvalue()
+
+
+def setup_namespace(nb):
+    """What an exercise cell can use: the names the lesson's setup cell defines."""
+    namespace = {}
+    run_cell(next(c for c in nb.cells if c.cell_type == "code").source, namespace)
+    return namespace
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
@@ -77,10 +85,10 @@ def test_checks_say_correct_for_solution_and_not_yet_for_stub(path):
     for (solution, check), stub in zip(pairs, handout_cells):
         assert check is not None, f"no check cell after:\n{solution.source}"
         assert check.source.startswith("# NBVAL_CHECK_OUTPUT"), "check cells are compared by nbval"
-        namespace = {"np": np, "checks": checks, "conv": conv}
+        namespace = setup_namespace(nb)
         run_cell(solution.source, namespace)
         assert run_cell(check.source, namespace).startswith(checks.CORRECT)
-        namespace = {"np": np, "checks": checks, "conv": conv}
+        namespace = setup_namespace(nb)
         run_cell(stub.source, namespace)
         assert run_cell(check.source, namespace).startswith(checks.NOT_YET)
 
