@@ -95,6 +95,14 @@ def test_figures_have_labelled_axes(path):
             assert "set_xlabel" in cell.source and "set_ylabel" in cell.source, f"cell {i}: label the axes"
 
 
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_no_trailing_semicolons(path):
+    """nbval runs cells without history, so IPython ignores a final ';' there: use plt.show()."""
+    for i, cell in enumerate(code_cells(read(path))):
+        lines = [line for line in cell.source.rstrip().splitlines() if line.strip()]
+        assert not (lines and lines[-1].rstrip().endswith(";")), f"cell {i}: end with plt.show(), not ';'"
+
+
 def test_ruff_is_clean():
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
                          cwd=repo_root(), capture_output=True, text=True)
