@@ -65,7 +65,8 @@ def ensure_env() -> Path:
         return python
     print("Installing the course and its dependencies (the first time takes a few minutes) ...")
     run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([python, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", "-e", ".[dev]"],
+    # site: the website builder and the browser test that `test` runs (tests/test_site.py)
+    run([python, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", "-e", ".[dev,site]"],
         cwd=ROOT)
     STAMP.write_text(stamp + "\n")
     return python

@@ -11,6 +11,9 @@ conv      reference convolution code and output sizes
 plotting  the course's plot style and image grids
 checks    feedback for the exercises
 handout   student notebooks without solutions
+grade     execute and score returned student notebooks (python -m course_utils grade)
+site      the course as a static website (python -m course_utils site)
+bench     training-speed benchmark (python -m course_utils bench train)
 """
 
 from .runtime import FAST_ENV, fast_mode, on_colab, repo_root, setup

@@ -6,6 +6,12 @@ doctor    versions, Keras backend, devices, data present with good checksums
 handout   student notebooks without solutions (default: build/handouts/)
 run       execute lessons top to bottom in a fresh kernel (full mode) and save
           their outputs in place
+grade     execute and score a folder of student notebooks in fresh kernels,
+          with time and memory limits: grades.csv, summaries, feedback
+bench     training speed: `bench train` measures images/s of lesson 05's CNN
+          for several batch sizes, with and without XLA, and prints a table
+site      the course as a static website in build/site/, from the committed
+          lessons (needs the site extra: pip install -e ".[site]")
 """
 
 from __future__ import annotations
@@ -143,6 +149,40 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_site(args) -> int:
+    from . import site
+
+    return site._main(args.out, verbose=args.verbose)
+
+
+def cmd_bench(args) -> int:
+    from . import bench
+
+    load = f", load average {os.getloadavg()[0]:.1f} at start" if hasattr(os, "getloadavg") else ""
+    print(f"Training throughput of the deck's CNN (lesson 05) on {os.cpu_count()} CPU core(s), "
+          f"{args.steps} timed steps per setting{load}", flush=True)
+    rows = bench.train_throughput(batch_sizes=args.batch_sizes, xla=(False, True),
+                                  steps=args.steps, warmup=args.warmup)
+    print(bench.format_table(rows))
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from . import grade
+
+    try:
+        limits = grade.Limits(cell_timeout=args.timeout, total_timeout=args.total_timeout,
+                              memory_mb=args.memory, max_output=args.max_output)
+        grade.grade(args.submissions, args.out, lesson=args.lesson, limits=limits, jobs=args.jobs,
+                    progress=lambda line: print(line, flush=True))
+    except ValueError as err:
+        raise SystemExit(f"error: {err}") from None
+    except KeyboardInterrupt:
+        print("interrupted: kernels stopped, nothing written", file=sys.stderr)
+        return 130
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -156,7 +196,34 @@ def main(argv=None) -> int:
     p.add_argument("lessons", nargs="*", help="lesson numbers or files (default: all)")
     p.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
     p.add_argument("--fast", action="store_true", help="run in fast mode (for a quick look; do not commit)")
+    p = sub.add_parser("site", help="build the course website into build/site (no execution)")
+    p.add_argument("--out", default=None, help="output folder (default: build/site)")
+    p.add_argument("--verbose", action="store_true", help="show Sphinx's progress")
+    p = sub.add_parser("bench", help="measure training speed (images/s) of lesson 05's CNN")
+    p.add_argument("what", choices=["train"], help="what to measure: train")
+    p.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 128, 512],
+                   help="batch sizes to try (default: 32 128 512)")
+    p.add_argument("--steps", type=int, default=50, help="timed training steps per setting (default 50)")
+    p.add_argument("--warmup", type=int, default=5, help="untimed steps first (default 5)")
+    p = sub.add_parser("grade", help="execute and score a folder of student notebooks")
+    p.add_argument("submissions", help="folder of returned notebooks (one sub-folder per student, or flat)")
+    p.add_argument("--out", required=True, help="output folder: grades.csv, summary.md/.html, feedback/")
+    p.add_argument("--lesson", default=None,
+                   help="expected lesson (e.g. 01): notebooks of another lesson get 'wrong lesson'")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="notebooks graded at once (default: CPU cores, as memory allows)")
+    p.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
+    p.add_argument("--total-timeout", type=float, default=600, help="seconds per notebook (default 600)")
+    p.add_argument("--memory", type=int, default=2048, help="MB of memory per kernel (default 2048)")
+    p.add_argument("--max-output", type=int, default=200_000,
+                   help="characters of output kept per cell (default 200000)")
     args = parser.parse_args(argv)
+    if args.command == "grade":
+        return cmd_grade(args)
+    if args.command == "bench":
+        return cmd_bench(args)
+    if args.command == "site":
+        return cmd_site(args)
     return {"doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run}[args.command](args)
 
 

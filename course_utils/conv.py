@@ -10,12 +10,22 @@ here                  library
 ``convolve2d``        ``scipy.signal.convolve2d``
 ``correlate2d``       ``scipy.signal.correlate2d``
 ``conv_output_size``  the output shape Keras reports for ``Conv2D``
+``conv2d``            ``keras.layers.Conv2D`` (weights set by hand)
+``max_pool2d``        ``keras.layers.MaxPooling2D``
+``avg_pool2d``        ``keras.layers.AveragePooling2D``
 ====================  ==========================================
 
 The fast versions are vectorised: they build every window at once with
 ``numpy.lib.stride_tricks.sliding_window_view`` and multiply-add with
 ``numpy.einsum``. ``correlate2d_loop`` is a deliberately plain loop, written
 to be read (lesson 01 writes its 1D loop in the notebook itself).
+
+``conv2d`` and the pooling functions work on images with channels, in Keras's
+layout: one image is (H, W, C), a batch is (N, H, W, C), and a ``Conv2D``
+weight tensor is (KH, KW, C, M) for C input and M output channels. They take
+Keras's ``stride`` and ``padding`` and put the zeros of ``"same"`` padding
+where Keras (TensorFlow) puts them: the odd one at the bottom and right.
+They use numpy only; the tests compare them with Keras.
 
 Bad input raises ``TypeError`` (not an array of real numbers) or
 ``ValueError`` (wrong number of dimensions, empty, unknown mode, a kernel
@@ -38,6 +48,9 @@ __all__ = [
     "correlate2d",
     "correlate2d_loop",
     "conv_output_size",
+    "conv2d",
+    "max_pool2d",
+    "avg_pool2d",
 ]
 
 #: The three boundary modes, as numpy and scipy name them.
@@ -369,3 +382,233 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding=0) -> int:
             f"(n + 2*padding = {n + 2 * padding})"
         )
     return (n + 2 * padding - k) // stride + 1
+
+
+# --------------------------------------------------------------------------
+# layers: Conv2D and pooling with channels, stride and padding (Keras layout)
+# --------------------------------------------------------------------------
+def _as_images(name: str, value) -> tuple[np.ndarray, bool]:
+    """Return ``value`` as an (N, H, W, C) array, and whether it had the batch axis."""
+    try:
+        ndim = np.ndim(value)
+    except (ValueError, TypeError):  # ragged: let _as_real_array explain
+        ndim = 4
+    if ndim not in (3, 4) and not isinstance(value, (str, bytes)):
+        raise ValueError(
+            f"{name} must have 3 dimensions (H, W, C) or 4 (N, H, W, C); got "
+            f"{ndim} (shape {np.shape(value)}). Hint: a grey image of shape "
+            f"(H, W) becomes (H, W, 1) with {name}[..., np.newaxis]"
+        )
+    arr = _as_real_array(name, value, ndim if ndim in (3, 4) else 3)
+    return (arr, True) if arr.ndim == 4 else (arr[np.newaxis], False)
+
+
+def _pair(name: str, value) -> tuple[int, int]:
+    """An int or a pair of ints, all >= 1, as Keras takes a size or a stride."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(
+                f"{name} must be a positive int or a pair of them; got {value!r}"
+            )
+        return _positive_int(name, value[0]), _positive_int(name, value[1])
+    n = _positive_int(name, value)
+    return n, n
+
+
+def _check_padding(padding, allow_int: bool):
+    names = '"valid" or "same"' + (" or an int >= 0" if allow_int else "")
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding must be {names}; got {padding!r}")
+        return padding
+    if allow_int and isinstance(padding, numbers.Integral) and not isinstance(padding, bool):
+        if padding < 0:
+            raise ValueError(f"padding must be {names}; got {padding!r}")
+        return int(padding)
+    raise TypeError(f"padding must be {names}; got {padding!r}")
+
+
+def _pads(n: int, k: int, stride: int, padding) -> tuple[int, int]:
+    """Zeros (before, after) along one axis, placed as Keras places them."""
+    if padding == "valid":
+        return 0, 0
+    if padding == "same":
+        # TensorFlow's rule: just enough zeros for ceil(n / stride) outputs;
+        # when the total is odd, the extra zero goes after (bottom, right).
+        total = max((-(-n // stride) - 1) * stride + k - n, 0)
+        return total // 2, total - total // 2
+    return padding, padding
+
+
+def _windows(x: np.ndarray, size, stride, pads, fill, what: str, kname: str):
+    """Pad x (N, H, W, C) and return its strided windows, (N, H', W', C, KH, KW)."""
+    (kh, kw), (sh, sw), (ph, pw) = size, stride, pads
+    if x.shape[1] + sum(ph) < kh or x.shape[2] + sum(pw) < kw:
+        raise ValueError(
+            f"the {what} ({kname} {kh}x{kw}) must fit inside the padded input; "
+            f"x has height x width {x.shape[1]}x{x.shape[2]} and padding adds "
+            f"{sum(ph)} rows and {sum(pw)} columns"
+        )
+    if any(ph + pw):
+        x = np.pad(x, ((0, 0), ph, pw, (0, 0)), constant_values=fill)
+    return sliding_window_view(x, (kh, kw), axis=(1, 2))[:, ::sh, ::sw]
+
+
+def conv2d(x, W, b=None, stride=1, padding="valid") -> np.ndarray:
+    """What a Keras ``Conv2D`` layer computes (before its activation).
+
+    ``z[i, j, m] = b[m] + sum_{p, q, c} W[p, q, c, m] * xp[s*i + p, s*j + q, c]``
+    where ``xp`` is ``x`` with the zeros of the padding added: a
+    cross-correlation over space, summed over the input channels, one output
+    channel per filter. Equal to ``keras.layers.Conv2D`` with
+    ``kernel=W``, ``bias=b``, ``strides=stride``, ``padding=padding``.
+
+    Parameters
+    ----------
+    x : array_like, shape (H, W, C) or (N, H, W, C), int or float
+        One image or a batch of images, channels last.
+    W : array_like, shape (KH, KW, C, M), int or float
+        The weight tensor in Keras's layout: M filters of size KH x KW x C.
+    b : array_like, shape (M,), optional
+        One bias per output channel (default: zeros).
+    stride : int or (int, int)
+        Step between windows, along rows and columns.
+    padding : "valid", "same" or int >= 0
+        ``"valid"``: no zeros, output ``(H - KH) // s + 1``.
+        ``"same"``: output ``ceil(H / s)``, with Keras's zeros: the total
+        ``max((ceil(H / s) - 1) * s + KH - H, 0)``, its odd one at the bottom
+        (and at the right for the columns). An int ``P``: ``P`` zeros on every
+        side, output ``(H + 2P - KH) // s + 1`` (Keras needs a
+        ``ZeroPadding2D`` layer for this).
+
+    Returns
+    -------
+    ndarray, shape (H', W', M), or (N, H', W', M) for a batch, with the dtype
+    of ``x * W`` (int stays int).
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4, 1)
+    >>> W = np.ones((2, 2, 1, 1))                  # one 2x2 filter: a window sum
+    >>> conv2d(x, W, stride=2)[..., 0]
+    array([[10., 18.],
+           [42., 50.]])
+    >>> conv2d(x, W, b=[100], padding="same").shape
+    (4, 4, 1)
+    """
+    x, batched = _as_images("x", x)
+    W = _as_real_array("W", W, 4)
+    if W.shape[2] != x.shape[3]:
+        raise ValueError(
+            f"W must have one input channel per channel of x: W has shape "
+            f"{W.shape} (KH, KW, C, M), so C = {W.shape[2]}, but x has "
+            f"{x.shape[3]} channel(s) (shape {x.shape if batched else x.shape[1:]})"
+        )
+    if b is not None:
+        b = _as_real_array("b", b, 1)
+        if b.shape != (W.shape[3],):
+            raise ValueError(
+                f"b must have one bias per output channel, shape ({W.shape[3]},); "
+                f"got shape {b.shape}"
+            )
+    stride = _pair("stride", stride)
+    padding = _check_padding(padding, allow_int=True)
+    kh, kw = W.shape[:2]
+    pads = [_pads(n, k, s, padding) for n, k, s in zip(x.shape[1:3], (kh, kw), stride)]
+    dtype = np.result_type(x.dtype, W.dtype)  # one dtype: einsum's fast path
+    x, W = x.astype(dtype, copy=False), W.astype(dtype, copy=False)
+    windows = _windows(x, (kh, kw), stride, pads, 0, "kernel", "W is")
+    # Every window times every filter, summed over rows a, columns b and
+    # input channels c: one einsum over the (strided) view of the windows.
+    z = np.einsum("nijcab,abcm->nijm", windows, W)
+    if b is not None:
+        z = z + b
+    return z if batched else z[0]
+
+
+def _pool(x, size, stride, padding, how: str) -> np.ndarray:
+    x, batched = _as_images("x", x)
+    size = _pair("size", size)
+    stride = size if stride is None else _pair("stride", stride)
+    padding = _check_padding(padding, allow_int=False)
+    pads = [_pads(n, k, s, padding) for n, k, s in zip(x.shape[1:3], size, stride)]
+    if how == "max":
+        # Padded cells must never win: fill them with the lowest value there is.
+        if np.issubdtype(x.dtype, np.integer):
+            low = np.iinfo(x.dtype).min
+        else:
+            low = -np.inf
+        out = _windows(x, size, stride, pads, low, "pooling window", "size").max(axis=(4, 5))
+    else:
+        # Keras averages over the cells inside the image only: divide each
+        # window's sum by how many of its cells are real (padding counts 0).
+        x = x.astype(np.result_type(x.dtype, np.float32))
+        sums = _windows(x, size, stride, pads, 0, "pooling window", "size").sum(axis=(4, 5))
+        ones = np.ones((1, *x.shape[1:3], 1), dtype=x.dtype)
+        counts = _windows(ones, size, stride, pads, 0, "pooling window", "size").sum(axis=(4, 5))
+        out = sums / counts
+    return out if batched else out[0]
+
+
+def max_pool2d(x, size=2, stride=None, padding="valid") -> np.ndarray:
+    """Max pooling, as ``keras.layers.MaxPooling2D``: the largest value per window.
+
+    Each channel of each image is pooled on its own.
+
+    Parameters
+    ----------
+    x : array_like, shape (H, W, C) or (N, H, W, C), int or float
+    size : int or (int, int)
+        The window, ``pool_size`` in Keras.
+    stride : int or (int, int), optional
+        Step between windows; by default the window size (as in Keras), so
+        windows tile the image without overlap.
+    padding : "valid" or "same"
+        ``"valid"``: output ``(H - size) // stride + 1``; ``"same"``: output
+        ``ceil(H / stride)``, and windows that stick out of the image take the
+        maximum of their cells inside it (as Keras does).
+
+    Returns
+    -------
+    ndarray, shape (H', W', C) or (N, H', W', C), dtype of ``x``.
+
+    Examples
+    --------
+    >>> x = np.array([[5, 1, 3, 4], [8, 2, 9, 2], [1, 3, 0, 1], [2, 2, 2, 0]])
+    >>> max_pool2d(x[..., np.newaxis])[..., 0]
+    array([[8, 9],
+           [3, 2]])
+    """
+    return _pool(x, size, stride, padding, "max")
+
+
+def avg_pool2d(x, size=2, stride=None, padding="valid") -> np.ndarray:
+    """Average pooling, as ``keras.layers.AveragePooling2D``: the mean per window.
+
+    Each channel of each image is pooled on its own. With ``padding="same"``,
+    a window that sticks out of the image is averaged over its cells inside
+    the image only (the padding is not counted), as in Keras.
+
+    Parameters
+    ----------
+    x : array_like, shape (H, W, C) or (N, H, W, C), int or float
+    size : int or (int, int)
+        The window, ``pool_size`` in Keras.
+    stride : int or (int, int), optional
+        Step between windows; by default the window size (as in Keras).
+    padding : "valid" or "same"
+        Output sizes as for :func:`max_pool2d`.
+
+    Returns
+    -------
+    ndarray of float (float64 for int input), shape (H', W', C) or
+    (N, H', W', C).
+
+    Examples
+    --------
+    >>> x = np.array([[5, 1, 3, 4], [8, 2, 9, 2], [1, 3, 0, 1], [2, 2, 2, 0]])
+    >>> avg_pool2d(x[..., np.newaxis])[..., 0]
+    array([[4.  , 4.5 ],
+           [2.  , 0.75]])
+    """
+    return _pool(x, size, stride, padding, "avg")

@@ -20,6 +20,12 @@ that starts with "Exercise" above the cell). In a markdown cell the region
 becomes "YOUR ANSWER HERE". Cells tagged ``solution`` (for example a cell that
 only discusses the solution) are dropped, and all outputs are cleared.
 
+Every cell keeps its nbformat cell id, and the handout records in its
+metadata (under ``"cnn_course"``) which lesson it comes from and a hash of its
+cells. ``python -m course_utils grade`` uses both: it recognises a returned
+notebook's lesson from the metadata, not from the file name, and finds the
+student's solution cells by their ids.
+
 Instructors who use nbgrader can take the lessons as they are: the markers
 are the ones its ``ClearSolutions`` preprocessor looks for.
 """
@@ -27,13 +33,17 @@ are the ones its ``ClearSolutions`` preprocessor looks for.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 from pathlib import Path
 
 __all__ = [
     "BEGIN",
     "END",
+    "METADATA_KEY",
     "SOLUTION_TAG",
+    "handout_version",
     "make_handout",
     "solution_regions",
     "write_handouts",
@@ -43,6 +53,8 @@ BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 #: Cells with this tag exist only for the instructor and are dropped.
 SOLUTION_TAG = "solution"
+#: The notebook metadata key under which a handout says where it comes from.
+METADATA_KEY = "cnn_course"
 
 _EXERCISE_HEADING = re.compile(r"^#+\s*(Exercise\b.*)$", re.MULTILINE)
 
@@ -98,13 +110,50 @@ def _replace_regions(source: str, stub, where: str) -> str:
     return "\n".join(lines)
 
 
-def make_handout(nb):
+def handout_version(nb) -> str:
+    """Return a short hash of a notebook's cells (their ids, types and sources).
+
+    Two handouts made from the same lesson have the same version; any change
+    to a cell that a student receives changes it. Outputs and metadata do not
+    count.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A notebook (normally a handout).
+
+    Returns
+    -------
+    str
+        16 hexadecimal digits.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id="a1")])
+    >>> handout_version(nb)
+    '64e3fd64dad040f6'
+    """
+    cells = [[c.get("id"), c.cell_type, c.source] for c in nb.cells]
+    text = json.dumps(cells, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def make_handout(nb, lesson: str | None = None):
     """Return a copy of notebook ``nb`` with solutions stubbed and outputs cleared.
+
+    Cell ids are kept, so a student's cell can be matched with the lesson's.
+    (Cells of an old notebook without ids get ``cell-<index>``.) The metadata
+    key ``"cnn_course"`` records the lesson's name and the handout's version
+    (:func:`handout_version`).
 
     Parameters
     ----------
     nb : nbformat.NotebookNode
         A lesson as read by ``nbformat.read(path, as_version=4)``.
+    lesson : str, optional
+        The lesson's name, its file name without ``.ipynb``
+        (``"01_convolution_1d"``); recorded in the metadata.
 
     Returns
     -------
@@ -123,7 +172,15 @@ def make_handout(nb):
         # YOUR CODE HERE
         raise NotImplementedError("Exercise 1: add")
     """
+    if lesson is not None and not isinstance(lesson, str):
+        raise TypeError(f"lesson must be a lesson's name such as '01_convolution_1d'; got {lesson!r}")
+    if lesson is not None and not lesson.strip():
+        raise ValueError(f"lesson must be a lesson's name such as '01_convolution_1d'; got {lesson!r}")
     out = copy.deepcopy(nb)
+    if any("id" not in cell for cell in out.cells):  # nbformat < 4.5: give stable ids
+        out.nbformat, out.nbformat_minor = 4, max(5, out.get("nbformat_minor", 0))
+        for index, cell in enumerate(out.cells):
+            cell.setdefault("id", f"cell-{index}")
     cells, exercise = [], "this exercise"
     for index, cell in enumerate(out.cells):
         tags = cell.get("metadata", {}).get("tags", [])
@@ -145,6 +202,10 @@ def make_handout(nb):
         cells.append(cell)
     out.cells = cells
     out.metadata.pop("widgets", None)
+    record = {"version": handout_version(out)}
+    if lesson is not None:
+        record = {"lesson": lesson, **record}
+    out.metadata[METADATA_KEY] = record
     return out
 
 
@@ -156,7 +217,8 @@ def write_handouts(lessons, out_dir) -> list[Path]:
     lessons : iterable of path-like
         Lesson notebooks (``.ipynb``).
     out_dir : path-like
-        Created if needed; each handout keeps its lesson's file name.
+        Created if needed; each handout keeps its lesson's file name, and
+        records the name (without ``.ipynb``) in its metadata.
 
     Returns
     -------
@@ -180,7 +242,7 @@ def write_handouts(lessons, out_dir) -> list[Path]:
     for lesson in lessons:
         lesson = Path(lesson)
         nb = nbformat.read(lesson, as_version=4)
-        handout = make_handout(nb)
+        handout = make_handout(nb, lesson=lesson.stem)
         nbformat.validate(handout)
         target = out_dir / lesson.name
         nbformat.write(handout, target)

@@ -8,6 +8,7 @@ is ``1`` (or ``true``/``yes``/``on``), off when it is ``0`` (or
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import random
@@ -129,6 +130,22 @@ def versions(packages=("numpy", "scipy", "matplotlib")) -> dict[str, str]:
     return out
 
 
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Point file descriptor 2 (C and C++ code's stderr) at os.devnull for a while."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def setup(seed: int = 0, keras: bool = False, packages=None) -> bool:
     """Prepare a lesson: quiet TensorFlow, seed everything, print versions.
 
@@ -174,8 +191,16 @@ def setup(seed: int = 0, keras: bool = False, packages=None) -> bool:
         if keras:
             packages += ["tensorflow", "keras"]
     if keras:
-        import keras as _keras
+        # TensorFlow's C++ start-up messages (oneDNN, CUDA) are abseil logs written
+        # before logging is initialised, which ignore TF_CPP_MIN_LOG_LEVEL: silence
+        # the process's stderr while TensorFlow loads and looks for devices.
+        with _quiet_stderr():
+            import keras as _keras
 
+            if _keras.backend.backend() == "tensorflow":
+                import tensorflow as _tf
+
+                _tf.config.list_logical_devices()  # CUDA is probed here, quietly
         _keras.utils.set_random_seed(seed)
     from . import plotting
 

@@ -1,0 +1,1235 @@
+"""Grade a folder of student notebooks: ``python -m course_utils grade SUBMISSIONS --out OUT``.
+
+Every ``.ipynb`` under the folder is one submission (one sub-folder per
+student, or a flat folder of files). A submission's lesson comes from the
+metadata its handout carries (``handout.METADATA_KEY``), not from its file
+name. Grading takes the student's solution cells and nothing else: they are
+matched by cell id (or, failing that, by the function they define) and put
+into a fresh copy of the lesson's handout, so that the lesson's own set-up
+cell and check cells run, whatever the student did to theirs. The set-up cell
+and the exercise and check cells (nothing else) run in a fresh kernel, in fast
+mode, in a temporary working folder, under limits:
+
+* a time limit per cell (the kernel is interrupted, and killed if it does not
+  stop) and one for the whole notebook;
+* a memory limit: a watchdog kills a kernel whose resident memory (with its
+  child processes) goes above it, and the kernel's address space is capped
+  8 GiB above it (``RLIMIT_AS``), so one huge allocation fails at once with a
+  MemoryError. (TensorFlow reserves a few GB of address space it never
+  touches, so the cap cannot be the limit itself.)
+* on Linux, Landlock (no root needed) lets the kernel and its child processes
+  write only in their working folder (and ``/dev/null``, ``/dev/shm``) and,
+  from Linux 6.12, not signal processes outside; files are capped at 1 GB
+  (``RLIMIT_FSIZE``);
+* output: text and pictures above ``max_output`` characters per cell are cut,
+  keeping the end, where the check's verdict is;
+* the kernel gets only an allow-list of the instructor's environment
+  variables, so no tokens.
+
+If a kernel crashes, exits or is killed, the grader starts a new one, runs the
+set-up cell again and goes on with the next exercise. Each exercise gets one
+status, with the check's feedback:
+
+``passed``, ``not yet``, ``not attempted`` (the stub still raises
+NotImplementedError), ``error`` (the code raised an exception, or the kernel
+died) or ``timeout``; a notebook that cannot be graded gets
+``invalid notebook``, ``unknown lesson`` or ``wrong lesson`` for every
+exercise.
+
+This runs students' code on the instructor's machine. It limits time and
+memory and confines writes, but it is not a security sandbox: the code can
+read any file the instructor can read, use the network, and, if it sets out
+to, fool its own checks from inside the kernel (the grader flags exercise
+cells that mention the checks or assign to a library's attributes, so that a
+person looks at them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import csv
+import html
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import CORRECT, NOT_YET
+from .handout import METADATA_KEY, handout_version, make_handout, solution_regions
+from .runtime import COLAB_URL, FAST_ENV, repo_root
+
+__all__ = [
+    "STATUSES",
+    "Exercise",
+    "Lesson",
+    "Limits",
+    "find_submissions",
+    "grade",
+    "landlock_abi",
+    "load_lesson",
+    "summary_html",
+    "summary_markdown",
+]
+
+#: Per exercise: the first five come from running it, the last three mean the
+#: notebook could not be graded at all.
+STATUSES = ("passed", "not yet", "not attempted", "error", "timeout",
+            "invalid notebook", "unknown lesson", "wrong lesson")
+_SYMBOL = {"passed": "✅", "not yet": "❌", "not attempted": "⬜", "error": "💥",
+           "timeout": "⏱️", "invalid notebook": "🚫", "unknown lesson": "🚫", "wrong lesson": "🚫"}
+CSV_COLUMNS = ("student", "lesson", "exercise", "status", "feedback")
+
+_EXERCISE_HEADING = re.compile(r"^#+\s*(Exercise\b.*)$", re.MULTILINE)
+_DEF = re.compile(r"^\s*def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
+_RAISED = re.compile(r"\w\(.*\) raised [A-Za-z_][\w.]*(: |$)")
+_STUB_SAYS = "still raises NotImplementedError"
+_BADGE = re.compile(re.escape(COLAB_URL) + r"lessons/(\d\d_[\w-]+)\.ipynb")
+# An exercise cell that touches these may be trying to fool its check: the checks
+# themselves, printing or importing machinery, or a module attribute it assigns to.
+_SUSPICIOUS = re.compile(r"\bchecks\b|course_utils|CheckResult|✅|builtins|sys\.(modules|stdout)|"
+                         r"importlib|setattr\(|^\s*(np|numpy|scipy|keras|tf)\.[\w.]+\s*=(?!=)", re.M)
+# What the kernel may see of the instructor's environment.
+_ENV_KEEP = re.compile(r"^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_\w+|TZ|TERM|XDG_\w+|"
+                       r"PYTHONPATH|PYTHONUTF8|PYTHONIOENCODING|VIRTUAL_ENV|CONDA_\w+|LD_LIBRARY_PATH|"
+                       r"KERAS_\w+|TF_\w+|CUDA_\w+|XLA_FLAGS|OMP_NUM_THREADS|MPLCONFIGDIR|"
+                       r"SYSTEMROOT|PROGRAMDATA|APPDATA|LOCALAPPDATA)$")
+_ADDRESS_HEADROOM = 8 * 2**30  # bytes of address space above the memory limit
+_FILE_SIZE = 2**30             # largest file the kernel may write, bytes
+_TAIL = 4000                   # characters kept from the end of cut output
+_log = logging.getLogger("course_utils.grade")
+_log.addHandler(logging.NullHandler())
+_log.propagate = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for grading one notebook.
+
+    Parameters
+    ----------
+    cell_timeout : float
+        Seconds for one exercise cell or one check cell.
+    total_timeout : float
+        Seconds for the whole notebook, kernel start-ups included.
+    memory_mb : int
+        Resident memory of the kernel and its child processes, in MiB.
+    max_output : int
+        Characters of output (text and pictures) kept per cell.
+    setup_timeout : float
+        Seconds for the lesson's set-up cell (which imports
+        TensorFlow in later lessons); at least ``cell_timeout`` is used.
+
+    Examples
+    --------
+    >>> Limits(cell_timeout=10).total_timeout
+    600.0
+    """
+
+    cell_timeout: float = 60.0
+    total_timeout: float = 600.0
+    memory_mb: int = 2048
+    max_output: int = 200_000
+    setup_timeout: float = 120.0
+
+    def __post_init__(self):
+        for name in ("cell_timeout", "total_timeout", "memory_mb", "max_output", "setup_timeout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"Limits.{name} must be a positive number; got {value!r}")
+        object.__setattr__(self, "cell_timeout", float(self.cell_timeout))
+        object.__setattr__(self, "total_timeout", float(self.total_timeout))
+        object.__setattr__(self, "setup_timeout", float(max(self.setup_timeout, self.cell_timeout)))
+
+
+@dataclass
+class Exercise:
+    """One exercise of a lesson: its solution cell and the check cell after it.
+
+    Attributes
+    ----------
+    number : int
+        1, 2, ... in the order of the lesson.
+    title : str
+        The exercise's heading, e.g. ``"Exercise 1: correlation with a loop"``.
+    solution_id, check_id : str
+        nbformat cell ids (the same in the lesson and its handout).
+    function : str or None
+        The name of the function the solution cell defines.
+
+    Examples
+    --------
+    >>> Exercise(1, "Exercise 1: add", "a", "b", "add").function
+    'add'
+    """
+
+    number: int
+    title: str
+    solution_id: str
+    check_id: str
+    function: str | None = None
+
+
+@dataclass
+class Lesson:
+    """A lesson ready for grading: its handout and what to run in it.
+
+    Attributes
+    ----------
+    name : str
+        The lesson's file name without ``.ipynb``.
+    path : pathlib.Path
+    handout : nbformat.NotebookNode
+        Made fresh from the lesson with ``handout.make_handout``.
+    version : str
+        ``handout.handout_version`` of that handout.
+    exercises : list of Exercise
+    plan : list of (str, str)
+        What runs, in order: ``("setup", cell_id)`` for the lesson's set-up
+        cell (its first code cell), then ``("exercise", solution_id)`` for
+        each exercise, whose check runs after it. Nothing else runs: exercise
+        and check cells need only what the set-up cell defines (a course
+        convention that ``tests/test_handout.py`` enforces), and the lesson's
+        demonstrations may call the student's functions on large inputs.
+    answer_ids : list of str
+        Markdown cells where students write an answer (copied, not graded).
+
+    Examples
+    --------
+    >>> lesson = load_lesson(sorted((repo_root() / "lessons").glob("01_*.ipynb"))[0])
+    >>> lesson.plan[0][0], len(lesson.exercises) >= 3
+    ('setup', True)
+    """
+
+    name: str
+    path: Path
+    handout: object
+    version: str
+    exercises: list[Exercise]
+    plan: list[tuple[str, str]]
+    answer_ids: list[str] = field(default_factory=list)
+
+
+def load_lesson(path) -> Lesson:
+    """Read an instructor lesson and find its exercises and check cells.
+
+    An exercise is a code cell with a solution region (``### BEGIN SOLUTION``);
+    its check is the next code cell that calls ``checks.check_...``.
+
+    Parameters
+    ----------
+    path : path-like
+        A lesson notebook (``lessons/NN_name.ipynb``).
+
+    Returns
+    -------
+    Lesson
+
+    Raises
+    ------
+    ValueError
+        An exercise without a check cell, or a cell without an id.
+
+    Examples
+    --------
+    >>> lesson = load_lesson(sorted((repo_root() / "lessons").glob("01_*.ipynb"))[0])
+    >>> lesson.exercises[0].function
+    'correlate_loop'
+    """
+    import nbformat
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    handout = make_handout(nb, lesson=path.stem)
+    cells = handout.cells  # the handout keeps the lesson's cell ids
+    source = {c.get("id"): c.source for c in nb.cells}  # the instructor's, with the markers
+    solution = {i for i, s in source.items() if solution_regions(s, f"{path.name}: cell {i}")}
+    code = [c for c in cells if c.cell_type == "code"]
+    exercises, answer_ids, title = [], [], None
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            headings = _EXERCISE_HEADING.findall(cell.source)
+            title = headings[-1].strip() if headings else title
+            if cell.get("id") in solution:
+                answer_ids.append(cell.id)
+            continue
+        if cell.cell_type != "code" or cell.get("id") not in solution:
+            continue
+        later = code[code.index(cell) + 1:]
+        check = None
+        for other in later:
+            if other.get("id") in solution:
+                break
+            if "checks.check_" in other.source:
+                check = other
+                break
+        if check is None:
+            raise ValueError(f"{path.name}: the exercise in cell {cell.get('id')} has no check cell "
+                             "(a code cell calling checks.check_...) after it")
+        names = _DEF.findall(source[cell.id].split("### BEGIN SOLUTION")[0])
+        number = len(exercises) + 1
+        exercises.append(Exercise(number, title or f"Exercise {number}", cell.id, check.id,
+                                  names[-1] if names else None))
+        title = None
+    if not exercises:
+        raise ValueError(f"{path.name}: no exercise cells (### BEGIN SOLUTION in a code cell)")
+    plan = [("setup", code[0].id)] if code[0].id not in solution else []
+    plan += [("exercise", e.solution_id) for e in exercises]
+    return Lesson(path.stem, path, handout, handout_version(handout), exercises, plan, answer_ids)
+
+
+def find_submissions(folder, exclude=()) -> list[tuple[str, Path]]:
+    """List the notebooks under ``folder`` with the student each belongs to.
+
+    A notebook in a sub-folder belongs to the student named by the first
+    sub-folder; a notebook directly in ``folder`` to its file name without
+    ``.ipynb``. Hidden files and folders (``.ipynb_checkpoints``) and
+    ``__MACOSX`` are skipped.
+
+    Parameters
+    ----------
+    folder : path-like
+        The submissions.
+    exclude : iterable of path-like
+        Folders to skip (the output folder, when it lies inside ``folder``).
+
+    Returns
+    -------
+    list of (str, pathlib.Path)
+        ``(student, path)``, sorted by path.
+
+    Raises
+    ------
+    ValueError
+        ``folder`` is not a folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "ann").mkdir(); _ = (root / "ann" / "hw.ipynb").write_text("{}")
+    >>> _ = (root / "bob.ipynb").write_text("{}")
+    >>> [(s, p.name) for s, p in find_submissions(root)]
+    [('ann', 'hw.ipynb'), ('bob', 'bob.ipynb')]
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"submissions folder {str(folder)!r} is not a folder")
+    skip = [Path(e).resolve() for e in exclude]
+    found = []
+    for path in sorted(folder.rglob("*.ipynb")):
+        rel = path.relative_to(folder)
+        if any(p.startswith(".") or p == "__MACOSX" for p in rel.parts) or not path.is_file():
+            continue
+        if any(path.resolve().is_relative_to(s) for s in skip):
+            continue
+        found.append((rel.parts[0] if len(rel.parts) > 1 else path.stem, path))
+    return found
+
+
+def landlock_abi() -> int:
+    """Return the Landlock ABI version the running kernel offers, or 0 if none.
+
+    Landlock is the Linux security module that lets an unprivileged process
+    restrict where it and its children may write; the grader uses it when
+    this is at least 1.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> landlock_abi() >= 0
+    True
+    """
+    if not sys.platform.startswith("linux"):
+        return 0
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        version = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    except (OSError, AttributeError):
+        return 0
+    return max(int(version), 0)
+
+
+def _landlock_restrict(writable, abi: int) -> None:
+    """In the calling process: allow writes only beneath ``writable`` paths."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    class RulesetAttr(ctypes.Structure):
+        _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+
+    class PathBeneath(ctypes.Structure):
+        _pack_ = 1
+        _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+    # write_file, remove_dir, remove_file, make_char/dir/reg/sock/fifo/block/sym; refer; truncate
+    fs = sum(1 << bit for bit in (1, 4, 5, 6, 7, 8, 9, 10, 11, 12))
+    fs |= (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0)
+    file_rights = (1 << 1) | (1 << 14 if abi >= 3 else 0)
+    attr = RulesetAttr(fs, 0, 2 if abi >= 6 else 0)  # scoped: no signals to outside processes
+    size = 24 if abi >= 6 else 16 if abi >= 4 else 8
+
+    def check(result, what):
+        if result < 0:
+            raise OSError(ctypes.get_errno(), f"Landlock: {what} failed")
+        return result
+
+    ruleset = check(libc.syscall(444, ctypes.byref(attr), ctypes.c_size_t(size), 0), "create")
+    for path in writable:
+        if not os.path.exists(path):
+            continue
+        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        rule = PathBeneath(fs if os.path.isdir(path) else file_rights, fd)
+        check(libc.syscall(445, ruleset, 1, ctypes.byref(rule), 0), f"rule for {path}")
+        os.close(fd)
+    check(libc.prctl(38, 1, 0, 0, 0), "no_new_privs")  # PR_SET_NO_NEW_PRIVS
+    check(libc.syscall(446, ruleset, 0), "restrict_self")
+    os.close(ruleset)
+
+
+def _kernel_main() -> None:
+    """Entry point of a grading kernel: apply the limits, then start ipykernel."""
+    config = json.loads(sys.argv.pop(1))
+    try:
+        import resource
+
+        for name, value in (("RLIMIT_AS", config["address_space"]),
+                            ("RLIMIT_FSIZE", config["file_size"]), ("RLIMIT_CORE", 0)):
+            kind = getattr(resource, name)
+            hard = resource.getrlimit(kind)[1]
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(kind, (value, value))
+    except ImportError:  # Windows
+        pass
+    try:  # if memory runs out, the student's kernel goes first
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    except OSError:
+        pass
+    if config["landlock"]:
+        _landlock_restrict(config["writable"], config["landlock"])
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # the working folder is the student's: do not import from it
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+
+
+# --------------------------------------------------------------------------
+# running one notebook
+# --------------------------------------------------------------------------
+def _classes():
+    """The nbclient and jupyter_client subclasses (imported on first use)."""
+    global _CLASSES
+    if _CLASSES is not None:
+        return _CLASSES
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+
+    class LimitedKernelManager(AsyncKernelManager):
+        """Starts the kernel through ``_kernel_main`` with the grader's limits."""
+
+        launch_config: dict = {}
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            code = "from course_utils.grade import _kernel_main; _kernel_main()"
+            return [sys.executable, "-c", code, json.dumps(self.launch_config),
+                    "-f", os.path.realpath(self.connection_file), *(extra_arguments or [])]
+
+    class CappedClient(NotebookClient):
+        """Keeps at most ``cap`` characters of output per cell, and the end of the rest."""
+
+        cap = 200_000
+
+        def reset_cap(self):
+            self.kept, self.dropped, self.tail = 0, 0, {}
+
+        def output(self, outs, msg, display_id, cell_index):
+            content, kind = msg["content"], msg["msg_type"]
+            if kind == "stream":
+                text, room = content.get("text", ""), max(self.cap - self.kept, 0)
+                if len(text) > room:
+                    name = content.get("name", "stdout")
+                    self.tail[name] = (self.tail.get(name, "") + text[room:])[-_TAIL:]
+                    self.dropped += len(text) - room
+                    if not room:
+                        return None
+                    msg = {**msg, "content": {**content, "text": text[:room]}}
+                    text = text[:room]
+                self.kept += len(text)
+            elif kind in ("display_data", "execute_result"):
+                size = len(json.dumps(content.get("data", {})))
+                if self.kept + size > self.cap:
+                    self.dropped += size
+                    return None
+                self.kept += size
+            elif kind == "error":
+                content = {**content, "evalue": str(content.get("evalue", ""))[:2000],
+                           "traceback": [line[:5000] for line in content.get("traceback", [])[-60:]]}
+                msg = {**msg, "content": content}
+            return super().output(outs, msg, display_id, cell_index)
+
+        def finish_cell(self, cell):
+            if self.dropped:
+                import nbformat
+
+                note = f"\n[... the grader cut {self.dropped:,} characters of output here ...]\n"
+                cell.outputs.append(nbformat.v4.new_output(
+                    "stream", name="stdout", text=note + self.tail.get("stdout", "")))
+                if "stderr" in self.tail:
+                    cell.outputs.append(nbformat.v4.new_output(
+                        "stream", name="stderr", text=self.tail["stderr"]))
+            # Join consecutive stream outputs. (nbclient's coalesce_streams also
+            # interprets \r with a regular expression that takes minutes on a
+            # long line.)
+            merged = []
+            for out in cell.outputs:
+                last = merged[-1] if merged else None
+                if (out.output_type == "stream" and last is not None
+                        and last.output_type == "stream" and last.name == out.name):
+                    last.text += out.text
+                else:
+                    merged.append(out)
+            cell.outputs = merged
+
+    _CLASSES = LimitedKernelManager, CappedClient
+    return _CLASSES
+
+
+_CLASSES = None
+
+
+def _kernel_env(workdir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if _ENV_KEEP.match(k)}
+    env.update({FAST_ENV: "1", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+                "TMPDIR": str(workdir / "tmp"), "IPYTHONDIR": str(workdir / ".ipython")})
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # the kernel imports the same course_utils as the grader, installed or not
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo_root()), env.get("PYTHONPATH")]))
+    return env
+
+
+class _Runner:
+    """One notebook in one kernel at a time; starts a new kernel when one dies."""
+
+    def __init__(self, nb, limits: Limits, root: Path, abi: int):
+        _, client_class = _classes()
+        self.nb, self.limits, self.abi = nb, limits, abi
+        self.workdir = Path(tempfile.mkdtemp(prefix="work-", dir=root))
+        (self.workdir / "tmp").mkdir()
+        self.log_path = root / f"{self.workdir.name}.log"
+        self.client = client_class(nb, timeout=None, allow_errors=True, record_timing=False,
+                                   coalesce_streams=False, kernel_name="python3",
+                                   startup_timeout=120, log=_log)
+        self.client.cap = limits.max_output
+        self.km = self.process = self.watchdog = None
+        self.memory_exceeded = False
+        self.kernels = 0
+
+    async def start(self):
+        manager_class, _ = _classes()
+        self.memory_exceeded = False
+        km = manager_class(kernel_name="python3", log=_log)
+        km.launch_config = {
+            "address_space": int(self.limits.memory_mb * 2**20 + _ADDRESS_HEADROOM),
+            "file_size": _FILE_SIZE, "landlock": self.abi,
+            "writable": [str(self.workdir), "/dev/null", "/dev/shm"],
+        }
+        self.km, self.client.km, self.client.kc = km, km, None
+        with open(self.log_path, "ab") as log:
+            await km.start_kernel(cwd=str(self.workdir), env=_kernel_env(self.workdir),
+                                  stdout=log, stderr=log,
+                                  extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        self.process = km.provisioner.process
+        self.kernels += 1
+        self.watchdog = asyncio.ensure_future(self._watch(self.process.pid))
+        await self.client.async_start_new_kernel_client()
+
+    async def _watch(self, pid: int):
+        try:
+            import psutil  # IPython needs it, so it is there wherever the kernel runs
+        except ImportError:
+            return  # only the address-space cap applies (grade() says so)
+        limit = self.limits.memory_mb * 2**20
+        while True:
+            await asyncio.sleep(0.2)
+            try:
+                proc = psutil.Process(pid)
+                procs = [proc, *proc.children(recursive=True)]
+            except psutil.Error:
+                return
+            rss = 0
+            for p in procs:
+                try:
+                    rss += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            if rss > limit:
+                self.memory_exceeded = True
+                self.kill()
+                return
+
+    def kill(self):
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (OSError, AttributeError):
+                self.process.kill()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    async def stop(self):
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+        if self.client.kc is not None:
+            try:
+                self.client.kc.stop_channels()
+            except Exception:  # best effort while tearing down
+                pass
+            self.client.kc = None
+        if self.km is not None:
+            self.kill()
+            try:
+                await self.km.shutdown_kernel(now=True)
+            except Exception:
+                pass
+            try:
+                done = self.km.cleanup_resources()
+                if asyncio.iscoroutine(done):
+                    await done
+            except Exception:
+                pass
+        self.km = None
+
+    def death(self, what: str) -> str:
+        """Say why the kernel died while running ``what``."""
+        if self.memory_exceeded:
+            return (f"the kernel used more than {self.limits.memory_mb} MB of memory while running "
+                    f"{what}, and was stopped")
+        code = self.process.poll() if self.process is not None else None
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = str(-code)
+            why = f"the kernel crashed ({name}) while running {what}"
+        else:
+            why = (f"the kernel exited (code {code}) while running {what}: exit(), quit() and "
+                   "os._exit() stop the notebook")
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            lines = []
+        fatal = [line.strip() for line in lines if "Fatal Python error" in line]
+        return why + (f" ({fatal[-1][:200]})" if fatal else "")
+
+    async def run(self, index: int, limit: float) -> str:
+        """Run cell ``index``; return "ok", "error", "timeout" or "dead"."""
+        from nbclient.exceptions import DeadKernelError
+
+        cell = self.nb.cells[index]
+        self.client.reset_cap()
+        task = asyncio.ensure_future(self.client.async_execute_cell(cell, index))
+        done, _ = await asyncio.wait({task}, timeout=limit)
+        timed_out = not done
+        if timed_out:
+            try:
+                await self.km.interrupt_kernel()
+            except Exception:  # the kernel may be gone already
+                pass
+            done, _ = await asyncio.wait({task}, timeout=5)
+            if not done:  # it ignores KeyboardInterrupt: kill it
+                self.kill()
+                done, _ = await asyncio.wait({task}, timeout=10)
+                if not done:
+                    task.cancel()
+        error = task.exception() if task.done() and not task.cancelled() else None
+        self.client.finish_cell(cell)
+        if timed_out:
+            return "timeout"
+        if isinstance(error, DeadKernelError) or not self.alive():
+            return "dead"
+        if error is not None:
+            raise error
+        return "error" if any(o.output_type == "error" for o in cell.outputs) else "ok"
+
+
+def _stdout(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", [])
+                   if o.output_type == "stream" and o.get("name") == "stdout")
+
+
+def _error(cell) -> str | None:
+    for out in cell.get("outputs", []):
+        if out.output_type == "error":
+            value = str(out.get("evalue", "")).strip()
+            return f"{out.get('ename', 'Error')}: {value}"[:300] if value else out.get("ename", "Error")
+    return None
+
+
+def _verdict(check_cell, solution_cell) -> tuple[str, str]:
+    """Status and feedback from a check cell that ran to its end."""
+    lines = [line.strip() for line in _stdout(check_cell).splitlines()
+             if line.startswith((CORRECT, NOT_YET))]
+    raised = _error(solution_cell)
+    check_error = _error(check_cell)
+    if check_error:
+        where = f"your exercise cell raised {raised}; then " if raised else ""
+        return "error", f"{where}the check stopped with {check_error}"
+    if not lines:
+        return "error", "the check printed no result"
+    line = lines[-1]  # the check prints its verdict after the student's code has run
+    also = f" (your exercise cell also raised {raised})" if raised else ""
+    if line.startswith(CORRECT):
+        return "passed", line + also
+    if _STUB_SAYS in line:
+        return "not attempted", line
+    if _RAISED.search(line):
+        return "error", line + also
+    return "not yet", line + also
+
+
+async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int):
+    """Execute the graded notebook ``nb``; return {exercise number: (status, feedback)}."""
+    index = {c.get("id"): i for i, c in enumerate(nb.cells)}
+    exercises = {e.solution_id: e for e in lesson.exercises}
+    deadline = time.monotonic() + limits.total_timeout
+    runner = _Runner(nb, limits, root, abi)
+    results, ran_setup, broken = {}, [], None
+
+    def left(limit):
+        return min(limit, deadline - time.monotonic())
+
+    def too_long(limit, what):
+        if limit < limits.cell_timeout - 0.5:
+            return f"the notebook's time limit ({limits.total_timeout:g} s) ran out during {what}"
+        return None
+
+    async def ensure_kernel():
+        if runner.alive() and runner.client.kc is not None:
+            return None
+        await runner.stop()
+        await runner.start()
+        for cell_id in ran_setup:
+            state = await runner.run(index[cell_id], left(limits.setup_timeout))
+            if state != "ok":
+                return f"the lesson's set-up cell did not run again after a restart ({state})"
+        return None
+
+    try:
+        for kind, cell_id in lesson.plan:
+            ex = exercises.get(cell_id)
+            if broken is not None:
+                if ex is not None:
+                    results[ex.number] = broken
+                continue
+            if left(limits.cell_timeout) <= 0:
+                broken = ("timeout", f"not run: the notebook's time limit ({limits.total_timeout:g} s) "
+                                     "was reached")
+                if ex is not None:
+                    results[ex.number] = broken
+                continue
+            try:
+                problem = await ensure_kernel()
+            except Exception as err:  # report it as the exercise's status
+                problem = f"the grader could not start a kernel ({type(err).__name__}: {err})"
+            if problem:
+                broken = ("error", problem)
+                if ex is not None:
+                    results[ex.number] = broken
+                continue
+            if kind == "setup":
+                limit = left(limits.setup_timeout)
+                state = await runner.run(index[cell_id], limit)
+                if state == "ok":
+                    ran_setup.append(cell_id)
+                else:
+                    why = {"timeout": f"ran longer than {limit:.0f} s", "dead": "killed its kernel",
+                           "error": f"raised {_error(nb.cells[index[cell_id]])}"}[state]
+                    broken = ("error", f"the lesson's set-up cell {why}")
+                continue
+            name = f"{ex.function}()" if ex.function else "your function"
+            limit = left(limits.cell_timeout)
+            state = await runner.run(index[ex.solution_id], limit)
+            if state == "timeout":
+                results[ex.number] = ("timeout", too_long(limit, "your exercise cell") or
+                                      f"your exercise cell ran longer than {limit:.0f} s and was stopped")
+                continue
+            if state == "dead":
+                results[ex.number] = ("error", runner.death("your exercise cell"))
+                continue
+            limit = left(limits.cell_timeout)
+            state = await runner.run(index[ex.check_id], limit)
+            if state == "timeout":
+                results[ex.number] = ("timeout", too_long(limit, f"the check of {name}") or
+                                      f"the check did not finish within {limit:.0f} s: "
+                                      f"does {name} end for every input?")
+            elif state == "dead":
+                results[ex.number] = ("error", runner.death(f"the check of {name}"))
+            else:
+                results[ex.number] = _verdict(nb.cells[index[ex.check_id]],
+                                              nb.cells[index[ex.solution_id]])
+    finally:
+        await runner.stop()
+        shutil.rmtree(runner.workdir, ignore_errors=True)
+    for ex in lesson.exercises:
+        results.setdefault(ex.number, ("error", "not run"))
+    return results, runner.kernels
+
+
+# --------------------------------------------------------------------------
+# one submission
+# --------------------------------------------------------------------------
+def _merge(lesson: Lesson, submitted):
+    """The lesson's handout with the student's solution cells; notes per exercise."""
+    graded = copy.deepcopy(lesson.handout)
+    mine = {c.get("id"): c for c in submitted.cells if c.get("id")}
+    index = {c.get("id"): i for i, c in enumerate(graded.cells)}
+    notes = {}  # below: a notebook without cell ids (nbformat < 4.5, Colab) is matched by name
+    for ex in lesson.exercises:
+        cell = mine.get(ex.solution_id)
+        note = None
+        if cell is None or cell.cell_type != "code":
+            pattern = re.compile(rf"^\s*def\s+{re.escape(ex.function)}\s*\(", re.M) if ex.function else None
+            found = [c for c in submitted.cells if c.cell_type == "code" and pattern and pattern.search(c.source)]
+            cell = found[-1] if found else None
+            if cell is None:
+                note = "(no exercise cell found in the notebook: the handout's stub was graded)"
+            elif mine:
+                note = "(exercise cell found by its function name, not its cell id)"
+        if cell is not None:
+            graded.cells[index[ex.solution_id]].source = cell.source
+            suspect = _SUSPICIOUS.search(cell.source)
+            if suspect:
+                note = ((note + " ") if note else "") + (
+                    f"[review: the exercise cell contains {suspect.group(0).strip()!r}]")
+        notes[ex.number] = note
+    for cell_id in lesson.answer_ids:
+        if cell_id in mine and mine[cell_id].cell_type == "markdown":
+            graded.cells[index[cell_id]].source = mine[cell_id].source
+    return graded, notes
+
+
+def _report_cells(lesson: Lesson, nb, results, limits: Limits, remark: str):
+    """Add the grading report at the top and a verdict under each check."""
+    import nbformat
+
+    def one_line(text):
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    passed = sum(status == "passed" for status, _ in results.values())
+    rows = "\n".join(f"| {ex.title} | {_SYMBOL[results[ex.number][0]]} {results[ex.number][0]} "
+                     f"| {one_line(results[ex.number][1])} |" for ex in lesson.exercises)
+    top = nbformat.v4.new_markdown_cell(
+        f"## Grading report: {passed} of {len(lesson.exercises)} exercises passed\n\n"
+        f"| exercise | status | feedback |\n| --- | --- | --- |\n{rows}\n\n"
+        f"Graded by `python -m course_utils grade`: your exercise cells were put into a fresh "
+        f"copy of lesson {lesson.name}'s handout; its set-up cell, your exercise cells and the "
+        f"checks ran in a new kernel in fast mode (at most {limits.cell_timeout:g} s per cell, "
+        f"{limits.total_timeout:g} s in all, {limits.memory_mb} MB of memory). The rest of the "
+        f"lesson did not run.{remark}")
+    check_at = {ex.check_id: ex for ex in lesson.exercises}
+    cells = [top]
+    for cell in nb.cells:
+        cells.append(cell)
+        ex = check_at.get(cell.get("id"))
+        if ex is not None:
+            status, feedback = results[ex.number]
+            cells.append(nbformat.v4.new_markdown_cell(
+                f"**Grader: {_SYMBOL[status]} {status}.** {feedback}"))
+    nb.cells = cells
+    return nb
+
+
+async def _grade_one(item, limits: Limits, root: Path, abi: int):
+    """Grade one identified submission; returns {number: (status, feedback)} and the notebook."""
+    lesson, submitted = item["lesson"], item["nb"]
+    graded, notes = _merge(lesson, submitted)
+    results, kernels = await _run_notebook(lesson, graded, limits, root, abi)
+    for number, note in notes.items():
+        if note:
+            status, feedback = results[number]
+            results[number] = (status, f"{feedback} {note}")
+    remark = item.get("remark", "")
+    if item["version"] != lesson.version:
+        remark += (" This notebook was made from another version of the handout (or its "
+                   "version is not recorded); it was graded against the current lesson.")
+    return results, _report_cells(lesson, graded, results, limits, remark), kernels
+
+
+# --------------------------------------------------------------------------
+# a folder of submissions
+# --------------------------------------------------------------------------
+def _find_lesson(name: str, lessons_dir: Path) -> Path | None:
+    exact = lessons_dir / f"{name}.ipynb"
+    if exact.is_file():
+        return exact
+    number = name.split("_")[0]
+    matches = sorted(p for p in lessons_dir.glob(f"{number}_*.ipynb") if number.isdigit())
+    return matches[0] if len(matches) == 1 else None
+
+
+def _identify(student, path, data, lessons_dir, lessons, expected):
+    """Parse and identify one submission; returns a dict describing it."""
+    import nbformat
+
+    item = {"student": student, "path": path, "lesson": None, "status": None, "why": ""}
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        nbformat.validate(nb)
+    except Exception as err:  # any unreadable file is an invalid notebook
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        item.update(status="invalid notebook",
+                    why=f"cannot read {path.name} as a notebook ({type(err).__name__}: {first[:200]})")
+        return item
+    meta = nb.metadata.get(METADATA_KEY)
+    meta = meta if isinstance(meta, dict) else {}
+    name, item["remark"] = meta.get("lesson"), ""
+    if not isinstance(name, str) or not name:
+        # An editor that drops unknown metadata: the handout's Colab badge names its lesson.
+        badges = [m for c in nb.cells[:3] for m in _BADGE.findall(c.get("source", ""))]
+        if len(set(badges)) != 1:
+            item.update(status="unknown lesson", why=f"{path.name} has neither the course's metadata "
+                        "nor a lesson's Colab badge: it is not a handout of this course")
+            return item
+        name = badges[0]
+        item["remark"] = (" Its course metadata was missing; its lesson was recognised by the "
+                          "Colab badge in its first cell.")
+    item["name"] = name
+    if expected is not None and _find_lesson(name, lessons_dir) != expected.path:
+        item.update(status="wrong lesson",
+                    why=f"{path.name} is the handout of lesson {name}, not of {expected.name}")
+        return item
+    lesson_path = _find_lesson(name, lessons_dir)
+    if lesson_path is None:
+        item.update(status="unknown lesson", why=f"{path.name} is from lesson {name}, which is not in "
+                    f"{lessons_dir}")
+        return item
+    if lesson_path not in lessons:
+        lessons[lesson_path] = load_lesson(lesson_path)
+    item.update(lesson=lessons[lesson_path], nb=nb, version=meta.get("version"))
+    return item
+
+
+def grade(submissions, out, lesson=None, limits: Limits | None = None, jobs: int | None = None,
+          lessons_dir=None, progress=print) -> list[dict]:
+    """Grade every notebook under ``submissions`` and write the results to ``out``.
+
+    Writes ``grades.csv`` (columns ``student, lesson, exercise, status,
+    feedback``, one row per student and exercise), ``summary.md`` and
+    ``summary.html`` (students by exercises, with totals) and
+    ``feedback/<the submission's path>``: the graded notebook with a report,
+    for the student. Every submission is read before any student code runs;
+    the files are written at the end.
+
+    Parameters
+    ----------
+    submissions : path-like
+        A folder of notebooks, one sub-folder per student or flat.
+    out : path-like
+        The output folder (created; may lie inside ``submissions``).
+    lesson : str, optional
+        Expected lesson (``"01"`` or ``"01_convolution_1d"``): a notebook of
+        another lesson gets ``wrong lesson``. By default each notebook is
+        graded as the lesson it comes from.
+    limits : Limits, optional
+    jobs : int, optional
+        Notebooks graded at the same time; by default as many as there are
+        CPU cores and as the free memory allows (``limits.memory_mb`` each).
+    lessons_dir : path-like, optional
+        Where the instructor lessons are (default ``lessons/``).
+    progress : callable or None
+        Called with one line of text per event.
+
+    Returns
+    -------
+    list of dict
+        The rows of ``grades.csv``.
+
+    Raises
+    ------
+    ValueError
+        No notebooks found, an unknown ``lesson``, or ``out`` would hold the
+        submissions.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> grade(tempfile.mkdtemp(), tempfile.mkdtemp())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: no .ipynb files under ...
+    """
+    limits = limits or Limits()
+    say = progress or (lambda text: None)
+    submissions, out = Path(submissions), Path(out)
+    lessons_dir = Path(lessons_dir) if lessons_dir is not None else repo_root() / "lessons"
+    if submissions.is_dir() and submissions.resolve().is_relative_to(out.resolve()):
+        raise ValueError(f"out={str(out)!r} must not be the submissions folder or contain it")
+    found = find_submissions(submissions, exclude=[out])
+    if not found:
+        raise ValueError(f"no .ipynb files under {str(submissions)!r}")
+    lessons: dict[Path, Lesson] = {}
+    expected = None
+    if lesson is not None:
+        matches = [p for p in sorted(lessons_dir.glob("[0-9][0-9]_*.ipynb"))
+                   if p.stem == str(lesson) or p.stem.startswith(f"{lesson}_")]
+        if len(matches) != 1:
+            raise ValueError(f"lesson={lesson!r} matches no single lesson in {str(lessons_dir)!r}")
+        expected = lessons[matches[0]] = load_lesson(matches[0])
+    raw = [(student, path, path.read_bytes()) for student, path in found]  # before any code runs
+    items = [_identify(s, p, d, lessons_dir, lessons, expected) for s, p, d in raw]
+    if expected is None and len({id(i["lesson"]) for i in items if i["lesson"]}) == 1:
+        expected = next(i["lesson"] for i in items if i["lesson"])  # one lesson: report others as it
+    seen: dict[tuple, int] = {}
+    for item in items:
+        key = (item["student"], item["lesson"].name if item["lesson"] else item.get("name"))
+        seen[key] = seen.get(key, 0) + 1
+    for item in items:
+        key = (item["student"], item["lesson"].name if item["lesson"] else item.get("name"))
+        if seen[key] > 1:  # two notebooks of one lesson from one student: name them apart
+            item["student"] = item["path"].relative_to(submissions).with_suffix("").as_posix()
+
+    abi = landlock_abi()
+    if jobs is None:
+        try:
+            import psutil
+
+            free = psutil.virtual_memory().available // ((limits.memory_mb + 512) * 2**20)
+        except ImportError:
+            free = 1
+        jobs = max(1, min(os.cpu_count() or 1, int(free)))
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive int; got {jobs!r}")
+    todo = [i for i in items if i["status"] is None]
+    say(f"grading {len(items)} notebook(s) from {submissions}, {min(jobs, max(len(todo), 1))} at a time; "
+        f"limits: {limits.cell_timeout:g} s per cell, {limits.total_timeout:g} s per notebook, "
+        f"{limits.memory_mb} MB")
+    try:
+        import psutil  # noqa: F401
+    except ImportError:
+        say("  memory watchdog OFF (no psutil): only the address-space cap applies")
+    say("  writes outside each kernel's working folder: " +
+        (f"blocked (Landlock ABI {abi})" if abi else
+         "NOT blocked (Landlock is not available here): grade only code you trust"))
+
+    start = time.perf_counter()
+    done = [0]
+    width = max(len(i["student"]) for i in items)
+
+    def line(item, text):
+        done[0] += 1
+        say(f"[{done[0]:>{len(str(len(items)))}}/{len(items)}] {item['student']:<{width}}  {text}")
+
+    for item in items:
+        if item["status"] is not None:
+            line(item, f"{item['status']}: {item['why']}")
+
+    async def run_all():
+        gate = asyncio.Semaphore(jobs)
+
+        async def one(item):
+            async with gate:
+                began = time.perf_counter()
+                try:
+                    results, nb, kernels = await _grade_one(item, limits, root, abi)
+                except Exception as err:  # a grader bug must not stop the others
+                    _log.exception("grading %s", item["path"])
+                    results = {e.number: ("error", f"the grader failed: {type(err).__name__}: {err}")
+                               for e in item["lesson"].exercises}
+                    nb, kernels = None, 0
+                item.update(results=results, graded=nb)
+                counts = {}
+                for status, _ in results.values():
+                    counts[status] = counts.get(status, 0) + 1
+                text = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda x: STATUSES.index(x[0])))
+                extra = f", {kernels} kernels" if kernels > 1 else ""
+                line(item, f"{item['lesson'].name}: {text} ({time.perf_counter() - began:.1f} s{extra})")
+
+        await asyncio.gather(*(one(i) for i in todo))
+
+    root = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    try:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the usual case: no event loop here
+            asyncio.run(run_all())
+        else:  # called from a notebook, whose loop is running: use a thread
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, run_all()).result()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+    rows = []
+    for item in items:
+        lesson_ = item["lesson"] or expected
+        if item["status"] is None:
+            for ex in lesson_.exercises:
+                status, feedback = item["results"][ex.number]
+                rows.append({"student": item["student"], "lesson": lesson_.name, "exercise": ex.title,
+                             "status": status, "feedback": feedback})
+        elif lesson_ is not None:
+            rows += [{"student": item["student"], "lesson": lesson_.name, "exercise": ex.title,
+                      "status": item["status"], "feedback": item["why"]} for ex in lesson_.exercises]
+        else:
+            rows.append({"student": item["student"], "lesson": item.get("name", ""), "exercise": "",
+                         "status": item["status"], "feedback": item["why"]})
+    _write(out, submissions, items, rows, limits, abi, time.perf_counter() - start)
+    say(f"graded {len(items)} notebook(s) in {time.perf_counter() - start:.1f} s; "
+        f"wrote {out / 'grades.csv'}, summary.md, summary.html and feedback/")
+    return rows
+
+
+def _write(out: Path, submissions: Path, items, rows, limits: Limits, abi: int, seconds: float):
+    import nbformat
+
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    note = (f"{len(items)} notebooks graded in {seconds:.0f} s; limits: {limits.cell_timeout:g} s per "
+            f"cell, {limits.total_timeout:g} s per notebook, {limits.memory_mb} MB; writes outside "
+            f"the working folder {'blocked' if abi else 'NOT blocked'}.")
+    (out / "summary.md").write_text(summary_markdown(rows, note), encoding="utf-8")
+    (out / "summary.html").write_text(summary_html(rows, note), encoding="utf-8")
+    for item in items:
+        if item.get("graded") is not None:
+            target = out / "feedback" / item["path"].relative_to(submissions)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(item["graded"], target)
+
+
+def _tables(rows):
+    """{lesson: (exercises in order, {student: {exercise: row}})}; ungraded rows apart."""
+    tables, loose = {}, []
+    for row in rows:
+        if not row["exercise"]:
+            loose.append(row)
+            continue
+        exercises, students = tables.setdefault(row["lesson"], ([], {}))
+        if row["exercise"] not in exercises:
+            exercises.append(row["exercise"])
+        students.setdefault(row["student"], {})[row["exercise"]] = row
+    return tables, loose
+
+
+def _short(title: str, number: int) -> str:
+    match = re.match(r"Exercise\s+(\w+)", title)
+    return f"Ex {match.group(1)}" if match else f"Ex {number}"
+
+
+def summary_markdown(rows, note: str = "") -> str:
+    """Students by exercises, one table per lesson, as Markdown.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows as :func:`grade` returns them.
+    note : str
+        A line to put under the title.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(summary_markdown([{"student": "ann", "lesson": "01_x", "exercise": "Exercise 1: add",
+    ...                          "status": "passed", "feedback": "ok"}]).splitlines()[6])
+    | ann | ✅ passed | 1/1 |
+    """
+    tables, loose = _tables(rows)
+    out = ["# Grades", "", note, ""] if note else ["# Grades", ""]
+    for lesson, (exercises, students) in tables.items():
+        heads = [_short(t, i + 1) for i, t in enumerate(exercises)]
+        out += [f"## {lesson}", "", "| student | " + " | ".join(heads) + " | passed |",
+                "| --- |" + " --- |" * (len(heads) + 1)]
+        for student in sorted(students):
+            got = students[student]
+            cells = [f"{_SYMBOL[got[e]['status']]} {got[e]['status']}" if e in got else "" for e in exercises]
+            total = sum(got.get(e, {}).get("status") == "passed" for e in exercises)
+            out.append(f"| {student} | " + " | ".join(cells) + f" | {total}/{len(exercises)} |")
+        counts = [sum(s.get(e, {}).get("status") == "passed" for s in students.values()) for e in exercises]
+        if len(students) > 1:
+            out.append("| **passed** | " + " | ".join(f"{c}/{len(students)}" for c in counts) + " | |")
+        out += [""] + [f"- {h}: {t}" for h, t in zip(heads, exercises)] + [""]
+    if loose:
+        out += ["## Not graded", ""] + [f"- {r['student']}: {r['status']}: {r['feedback']}" for r in loose]
+        out.append("")
+    out.append("Feedback for every exercise: `grades.csv`; graded notebooks to return: `feedback/`.")
+    return "\n".join(out) + "\n"
+
+
+def summary_html(rows, note: str = "") -> str:
+    """The same tables as :func:`summary_markdown`, as a stand-alone HTML page.
+
+    The feedback of each exercise shows when the pointer rests on its status.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows as :func:`grade` returns them.
+    note : str
+        A line to put under the title.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> "<table>" in summary_html([{"student": "ann", "lesson": "01_x", "exercise": "Exercise 1: a",
+    ...                             "status": "error", "feedback": "x < y"}])
+    True
+    """
+    e = html.escape
+    tables, loose = _tables(rows)
+    colour = {"passed": "#d9f2d9", "not yet": "#fde2cf", "not attempted": "#eeeeee", "error": "#f8c9c9",
+              "timeout": "#f8c9c9"}
+    body = [f"<h1>Grades</h1><p>{e(note)}</p>"]
+    for lesson, (exercises, students) in tables.items():
+        heads = [_short(t, i + 1) for i, t in enumerate(exercises)]
+        body.append(f"<h2>{e(lesson)}</h2><table><tr><th>student</th>"
+                    + "".join(f'<th title="{e(t)}">{e(h)}</th>' for h, t in zip(heads, exercises))
+                    + "<th>passed</th></tr>")
+        for student in sorted(students):
+            got = students[student]
+            cells = []
+            for ex in exercises:
+                row = got.get(ex)
+                if row is None:
+                    cells.append("<td></td>")
+                    continue
+                bg = colour.get(row["status"], "#f8c9c9")
+                cells.append(f'<td style="background:{bg}" title="{e(row["feedback"])}">'
+                             f"{_SYMBOL[row['status']]} {e(row['status'])}</td>")
+            total = sum(got.get(x, {}).get("status") == "passed" for x in exercises)
+            body.append(f"<tr><td>{e(student)}</td>{''.join(cells)}<td>{total}/{len(exercises)}</td></tr>")
+        counts = [sum(s.get(x, {}).get("status") == "passed" for s in students.values()) for x in exercises]
+        body.append("<tr><th>passed</th>" + "".join(f"<th>{c}/{len(students)}</th>" for c in counts)
+                    + "<th></th></tr></table><ul>"
+                    + "".join(f"<li>{e(h)}: {e(t)}</li>" for h, t in zip(heads, exercises)) + "</ul>")
+    if loose:
+        body.append("<h2>Not graded</h2><ul>" + "".join(
+            f"<li>{e(r['student'])}: {e(r['status'])}: {e(r['feedback'])}</li>" for r in loose) + "</ul>")
+    style = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+             "td,th{border:1px solid #bbb;padding:4px 8px;text-align:left}")
+    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Grades</title>'
+            f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")
