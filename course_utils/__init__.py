@@ -9,6 +9,7 @@ runtime   fast mode, seeds, versions (``setup`` for a lesson's first cell)
 data      offline loaders with checksums (Fashion-MNIST, the ECG)
 conv      reference convolution code and output sizes
 plotting  the course's plot style and image grids
+arch      parameter and multiply-add counts, receptive fields (lesson 07)
 checks    feedback for the exercises
 handout   student notebooks without solutions
 grade     execute and score returned student notebooks (python -m course_utils grade)

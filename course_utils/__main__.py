@@ -70,12 +70,15 @@ def cmd_doctor(args) -> int:
     if os.environ.get("TF_CPP_MIN_LOG_LEVEL") is None:
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
     try:
-        import keras
-        import tensorflow as tf
+        from .runtime import _quiet_stderr
 
+        with _quiet_stderr():  # TensorFlow's C++ start-up lines (oneDNN, CUDA probing)
+            import keras
+            import tensorflow as tf
+
+            cpus = tf.config.list_physical_devices("CPU")
+            gpus = tf.config.list_physical_devices("GPU")
         print(f"  backend       {keras.backend.backend()}")
-        cpus = tf.config.list_physical_devices("CPU")
-        gpus = tf.config.list_physical_devices("GPU")
         print(f"  devices       {len(cpus)} CPU, {len(gpus)} GPU" + ("" if gpus else " (training runs on the CPU)"))
     except Exception as err:  # TensorFlow missing or broken
         problems += 1
@@ -218,13 +221,9 @@ def main(argv=None) -> int:
     p.add_argument("--max-output", type=int, default=200_000,
                    help="characters of output kept per cell (default 200000)")
     args = parser.parse_args(argv)
-    if args.command == "grade":
-        return cmd_grade(args)
-    if args.command == "bench":
-        return cmd_bench(args)
-    if args.command == "site":
-        return cmd_site(args)
-    return {"doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run}[args.command](args)
+    commands = {"doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run,
+                "grade": cmd_grade, "bench": cmd_bench, "site": cmd_site}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

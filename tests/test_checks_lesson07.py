@@ -1,0 +1,128 @@
+"""Lesson 07's exercise checks: correct for right answers, 'not yet' with a hint, never the answer."""
+
+import pytest
+
+from course_utils import arch, checks
+
+
+def stub(*args):
+    raise NotImplementedError("Exercise 1: a stub")
+
+
+def run(check, func, capsys):
+    result = check(func)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1, "a check prints exactly one line"
+    return bool(result), out
+
+
+# ---------------------------------------------------------------- exercise 1
+def vgg_right(a, b, n):
+    return arch.conv_params(3, a, b) + (n - 1) * arch.conv_params(3, b, b)
+
+
+@pytest.mark.parametrize("func, hint", [
+    (lambda a, b, n: 9 * a * b + (n - 1) * 9 * b * b, "bias"),
+    (lambda a, b, n: n * (9 * a * b + b), "only the first convolution"),
+    (lambda a, b, n: a * b + b + (n - 1) * (b * b + b), "3x3"),
+    (lambda a, b, n: vgg_right(a, b, n) + 1, "one by one"),
+    (lambda a, b, n: float(vgg_right(a, b, n)), "must return an int"),
+])
+def test_vgg_block_params_wrong(func, hint, capsys):
+    ok, out = run(checks.check_vgg_block_params, func, capsys)
+    assert not ok and hint in out
+    assert "38720" not in out and "38,720" not in out   # block 1 of VGG16, never shown
+
+
+def test_vgg_block_params_right_and_stub(capsys):
+    assert run(checks.check_vgg_block_params, vgg_right, capsys)[0]
+    ok, out = run(checks.check_vgg_block_params, stub, capsys)
+    assert not ok and "NotImplementedError" in out
+
+
+# ---------------------------------------------------------------- exercise 2
+def inception_right(h, w, c, s):
+    n1, n3r, n3, n5r, n5, npool = s
+    naive = arch.conv_macs((h, w), 1, c, n1) + arch.conv_macs((h, w), 3, c, n3) + arch.conv_macs((h, w), 5, c, n5)
+    reduced = (arch.conv_macs((h, w), 1, c, n1 + n3r + n5r + npool) + arch.conv_macs((h, w), 3, n3r, n3)
+               + arch.conv_macs((h, w), 5, n5r, n5))
+    return naive, reduced
+
+
+def test_inception_macs_right_and_stub(capsys):
+    assert run(checks.check_inception_macs, inception_right, capsys)[0]
+    ok, out = run(checks.check_inception_macs, stub, capsys)
+    assert not ok and "NotImplementedError" in out
+
+
+@pytest.mark.parametrize("func, hint", [
+    (lambda h, w, c, s: inception_right(h, w, c, s)[::-1], "wrong order"),
+    (lambda h, w, c, s: (inception_right(h, w, c, s)[0] + h * w * c * s[5], inception_right(h, w, c, s)[1]),
+     "pool branch costs nothing"),
+    (lambda h, w, c, s: (inception_right(h, w, c, s)[0], inception_right(h, w, c, s)[1] - h * w * c * s[5]),
+     "six"),
+    (lambda h, w, c, s: inception_right(h, w, c, s)[0], "pair"),
+])
+def test_inception_macs_wrong(func, hint, capsys):
+    ok, out = run(checks.check_inception_macs, func, capsys)
+    assert not ok and hint in out
+    naive, reduced = inception_right(28, 28, 192, (64, 96, 128, 16, 32, 32))
+    for number in (naive, reduced):
+        assert str(number) not in out and f"{number:,}" not in out
+
+
+# ---------------------------------------------------------------- exercise 3
+def test_receptive_field_right_and_stub(capsys):
+    assert run(checks.check_receptive_field, arch.receptive_field, capsys)[0]
+    ok, out = run(checks.check_receptive_field, stub, capsys)
+    assert not ok and "NotImplementedError" in out
+
+
+@pytest.mark.parametrize("func, hint", [
+    (lambda k, s: 1 + sum(x - 1 for x in k), "strides matter"),
+    (lambda k, s: sum(k), "two 3x3 layers see 5"),
+    (lambda k, s: arch.receptive_field(k, s) + 1, "product of the strides"),
+])
+def test_receptive_field_wrong(func, hint, capsys):
+    ok, out = run(checks.check_receptive_field, func, capsys)
+    assert not ok and hint in out
+    assert f"= {arch.receptive_field([7, 3, 3], [2, 2, 1])}" not in out
+
+
+# ---------------------------------------------------------------- exercise 4
+keras = pytest.importorskip("keras")
+layers = keras.layers
+
+
+def block(proj="auto", final_relu=True, add=True, bn=False):
+    def func(x, filters, stride):
+        f = layers.Conv2D(filters, 3, strides=stride, padding="same", activation="relu")(x)
+        f = layers.Conv2D(filters, 3, padding="same")(f)
+        if bn:
+            f = layers.BatchNormalization()(f)
+        needs = stride != 1 or x.shape[-1] != filters
+        if proj == "always" or (proj == "auto" and needs):
+            s = layers.Conv2D(filters, 1, strides=stride)(x)
+        else:
+            s = x
+        y = layers.Add()([s, f]) if add else f
+        return keras.activations.relu(y) if final_relu else y
+    return func
+
+
+def test_residual_block_right_and_stub(capsys):
+    assert run(checks.check_residual_block, block(), capsys)[0]
+    ok, out = run(checks.check_residual_block, stub, capsys)
+    assert not ok and "NotImplementedError" in out
+
+
+@pytest.mark.parametrize("func, hint", [
+    (block(proj="never"), "incompatible shapes"),  # Keras refuses the addition; the check reports it
+    (block(proj="always"), "x itself"),
+    (block(final_relu=False), "ReLU after the addition"),
+    (block(add=False), "parameters"),
+    (block(bn=True), "no batch normalisation"),
+])
+def test_residual_block_wrong(func, hint, capsys):
+    ok, out = run(checks.check_residual_block, func, capsys)
+    assert not ok and hint.lower() in out.lower()
