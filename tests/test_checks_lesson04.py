@@ -2,19 +2,9 @@
 
 import numpy as np
 import pytest
+from check_helpers import run, stub
 
 from course_utils import checks, conv
-
-
-def stub(*args):
-    raise NotImplementedError("Exercise 1: a stub")
-
-
-def run(check, func, capsys):
-    result = check(func)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, "a check prints exactly one line"
-    return bool(result), out
 
 
 def derivative(sign=1.0, scale=1 / 3, channels=(0, 1, 2), bias=0.0):

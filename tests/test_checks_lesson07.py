@@ -1,19 +1,9 @@
 """Lesson 07's exercise checks: correct for right answers, 'not yet' with a hint, never the answer."""
 
 import pytest
+from check_helpers import run, stub
 
 from course_utils import arch, checks
-
-
-def stub(*args):
-    raise NotImplementedError("Exercise 1: a stub")
-
-
-def run(check, func, capsys):
-    result = check(func)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, "a check prints exactly one line"
-    return bool(result), out
 
 
 # ---------------------------------------------------------------- exercise 1

@@ -103,6 +103,20 @@ def test_no_trailing_semicolons(path):
         assert not (lines and lines[-1].rstrip().endswith(";")), f"cell {i}: end with plt.show(), not ';'"
 
 
+def colab_block(path):
+    setup = code_cells(read(path))[0].source
+    start = setup.index('if "google.colab" in sys.modules:')
+    return setup[start : setup.index("sys.path.insert", start)]
+
+
+def test_every_lesson_has_the_same_colab_block():
+    """One way to run on Colab: clone, install without touching Colab's packages, import."""
+    blocks = {path.name: colab_block(path) for path in LESSONS}
+    assert len(set(blocks.values())) == 1, blocks
+    block = next(iter(blocks.values()))
+    assert "git clone" in block and "--no-deps" in block
+
+
 def test_ruff_is_clean():
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
                          cwd=repo_root(), capture_output=True, text=True)
