@@ -133,7 +133,7 @@ def make_submissions(root, outside):
         "    ### BEGIN SOLUTION\n", "    ### BEGIN SOLUTION\n    print('spam ' * 200_000)\n")
     write(b.make(answers={1: noisy}), root / "noisy" / "01_convolution_1d.ipynb")
     write(b.make(answers={
-        1: "keep = []\n\ndef correlate_loop(x, h):\n    while True:\n        keep.append(np.ones(5 * 10**6))\n",
+        1: "keep = []\n\ndef correlate_loop(x, h):\n    while True:\n        keep.append(np.ones(5 * 10**7))  # 400 MB a step: over the limit at once\n",
         2: "def output_length(n, k, mode):\n    return len(np.ones(10**11))\n",
     }), root / "memory" / "01_convolution_1d.ipynb")
     write(b.make(solved=(), answers={1: (
