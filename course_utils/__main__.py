@@ -67,17 +67,14 @@ def cmd_doctor(args) -> int:
     for name, version in versions(PACKAGES).items():
         print(f"  {name:<13} {version}")
     print("== Keras")
-    if os.environ.get("TF_CPP_MIN_LOG_LEVEL") is None:
-        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
     try:
-        from .runtime import _quiet_stderr
+        from .runtime import import_keras_quietly
 
-        with _quiet_stderr():  # TensorFlow's C++ start-up lines (oneDNN, CUDA probing)
-            import keras
-            import tensorflow as tf
+        keras = import_keras_quietly()
+        import tensorflow as tf
 
-            cpus = tf.config.list_physical_devices("CPU")
-            gpus = tf.config.list_physical_devices("GPU")
+        cpus = tf.config.list_physical_devices("CPU")
+        gpus = tf.config.list_physical_devices("GPU")
         print(f"  backend       {keras.backend.backend()}")
         print(f"  devices       {len(cpus)} CPU, {len(gpus)} GPU" + ("" if gpus else " (training runs on the CPU)"))
     except Exception as err:  # TensorFlow missing or broken
@@ -92,9 +89,17 @@ def cmd_doctor(args) -> int:
     if not rows:
         problems += 1
         print("  PROBLEM: no datasets/*/SHA256SUMS found; is this a clone of the course?")
+    per_folder = {}
     for folder, name, status in rows:
-        problems += status != "ok"
-        print(f"  {status:<12} {folder}/{name}")
+        per_folder.setdefault(folder, []).append((name, status))
+    for folder, entries in per_folder.items():
+        bad = [(name, status) for name, status in entries if status != "ok"]
+        problems += len(bad)
+        if len(entries) > 20:  # a folder of photos: one line, and every bad file
+            print(f"  {'ok' if not bad else 'PROBLEM':<12} {folder}/ ({len(entries)} files, {len(bad)} bad)")
+            entries = bad
+        for name, status in entries:
+            print(f"  {status:<12} {folder}/{name}")
     print("== Loaders")
     for label, loader in [("load_ecg", data.load_ecg), ("load_fashion_mnist", data.load_fashion_mnist)]:
         try:
@@ -164,6 +169,9 @@ def cmd_bench(args) -> int:
     load = f", load average {os.getloadavg()[0]:.1f} at start" if hasattr(os, "getloadavg") else ""
     print(f"Training throughput of the deck's CNN (lesson 05) on {os.cpu_count()} CPU core(s), "
           f"{args.steps} timed steps per setting{load}", flush=True)
+    from .runtime import import_keras_quietly
+
+    import_keras_quietly()
     rows = bench.train_throughput(batch_sizes=args.batch_sizes, xla=(False, True),
                                   steps=args.steps, warmup=args.warmup)
     print(bench.format_table(rows))

@@ -146,6 +146,26 @@ def _quiet_stderr():
         os.close(devnull)
 
 
+def import_keras_quietly():
+    """Import Keras (and TensorFlow) without TensorFlow's C++ start-up lines; return ``keras``.
+
+    Those lines (oneDNN, CUDA probing) are abseil logs written before logging
+    is initialised, so they ignore ``TF_CPP_MIN_LOG_LEVEL``: the process's
+    stderr is silenced while TensorFlow loads and looks for devices.
+
+    >>> keras = import_keras_quietly()  # doctest: +SKIP
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with _quiet_stderr():
+        import keras
+
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            tf.config.list_logical_devices()  # CUDA is probed here, quietly
+    return keras
+
+
 def setup(seed: int = 0, keras: bool = False, packages=None) -> bool:
     """Prepare a lesson: quiet TensorFlow, seed everything, print versions.
 
@@ -191,16 +211,7 @@ def setup(seed: int = 0, keras: bool = False, packages=None) -> bool:
         if keras:
             packages += ["tensorflow", "keras"]
     if keras:
-        # TensorFlow's C++ start-up messages (oneDNN, CUDA) are abseil logs written
-        # before logging is initialised, which ignore TF_CPP_MIN_LOG_LEVEL: silence
-        # the process's stderr while TensorFlow loads and looks for devices.
-        with _quiet_stderr():
-            import keras as _keras
-
-            if _keras.backend.backend() == "tensorflow":
-                import tensorflow as _tf
-
-                _tf.config.list_logical_devices()  # CUDA is probed here, quietly
+        _keras = import_keras_quietly()
         _keras.utils.set_random_seed(seed)
     from . import plotting
 
