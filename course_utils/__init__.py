@@ -6,7 +6,8 @@ that build Keras models import Keras inside the functions that need it.
 Modules
 -------
 runtime   fast mode, seeds, versions (``setup`` for a lesson's first cell)
-data      offline loaders with checksums (Fashion-MNIST, the ECG)
+data      offline loaders with checksums (Fashion-MNIST, the ECG, the flower photos)
+pretrained ImageNet weights offline, EfficientNet-Lite0 (lesson 06)
 conv      reference convolution code and output sizes
 plotting  the course's plot style and image grids
 arch      parameter and multiply-add counts, receptive fields (lesson 07)

@@ -32,6 +32,10 @@ __all__ = [
     "load_ecg",
     "load_fashion_mnist",
     "check_shipped_data",
+    "FLOWER_CLASSES",
+    "flower_credits",
+    "flower_split",
+    "load_flowers",
 ]
 
 #: Class names of Fashion-MNIST, in label order 0..9.
@@ -57,6 +61,11 @@ _FASHION_MNIST_SHA256 = {
     "t10k-images-idx3-ubyte.gz": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
     "t10k-labels-idx1-ubyte.gz": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
 }
+
+#: The five classes of flower_photos, in label order 0..4.
+FLOWER_CLASSES = ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
+# SHA-256 of the committed split file (datasets/flower_photos/split.csv).
+_FLOWER_SPLIT_SHA256 = "7a4e33cd32039d28c8dd647af1a3b15f29c5e1acb356a90119d6ff84a3c39eef"
 
 # SHA-256 of ecg.dat, as in SciPy's own registry for electrocardiogram().
 _ECG_SHA256 = "f20ad3365fb9b7f845d0e5c48b6fe67081377ee466c3a220b7f69f35c8958baf"
@@ -289,3 +298,175 @@ def check_shipped_data() -> list[tuple[str, str, str]]:
                 status = "ok" if _sha256(path.read_bytes()) == expected else "BAD CHECKSUM"
             rows.append((sums.parent.name, name, status))
     return rows
+
+
+# --------------------------------------------------------------------------
+# flower photos (lesson 06)
+# --------------------------------------------------------------------------
+_FLOWER_CACHE: dict = {}
+
+
+def _flower_dir() -> Path:
+    folder = datasets_dir() / "flower_photos"
+    if not (folder / "split.csv").is_file():
+        raise DatasetError(
+            f"flower_photos: split.csv not found in {folder}. The course's flower photos "
+            "(resized copies with their credits) ship only with the course repository; "
+            "they are not the files of TensorFlow's flower_photos.tgz download.\n"
+            "Fix: run from a clone of the course repository (its datasets/flower_photos/ "
+            "folder has them), or set COURSE_DATASETS to a folder that has flower_photos/."
+        )
+    return folder
+
+
+def flower_split() -> list[tuple[str, str, str]]:
+    """Read the course's fixed split of the flower photos (``split.csv``).
+
+    Every photo is in exactly one of ``train`` (70% of each class), ``val``
+    (15%) and ``test`` (15%); near-duplicate pairs are on one side
+    (``datasets/flower_photos/make_split.py`` wrote the file).
+
+    Returns
+    -------
+    list of (path, class_name, split)
+        ``path`` relative to ``datasets/flower_photos/``, e.g.
+        ``"daisy/100080576_f52e8ee070_n.jpg"``; sorted by path.
+
+    Raises
+    ------
+    DatasetError
+        The file is missing or corrupt.
+
+    Examples
+    --------
+    >>> rows = flower_split()
+    >>> len(rows), rows[0][1], sorted({r[2] for r in rows})
+    (3479, 'daisy', ['test', 'train', 'val'])
+    """
+    path = _flower_dir() / "split.csv"
+    lines = _verified(path, _FLOWER_SPLIT_SHA256, decompress=False).decode().splitlines()
+    return [tuple(line.split(",")) for line in lines[1:] if line]
+
+
+def flower_credits() -> dict[str, str]:
+    """Return each flower photo's credit line (CC BY 2.0), from ``ATTRIBUTION.txt``.
+
+    Returns
+    -------
+    dict of str to str
+        ``{path: "CC-BY by <photographer> - <Flickr URL>"}`` with ``path`` as in
+        :func:`flower_split`.
+
+    Examples
+    --------
+    >>> flower_credits()["daisy/100080576_f52e8ee070_n.jpg"]
+    'CC-BY by mario - https://www.flickr.com/photos/64738468@N00/100080576/'
+    """
+    text = (_flower_dir() / "ATTRIBUTION.txt").read_text(encoding="utf-8")
+    credits = {}
+    for line in text.splitlines():
+        head, _, rest = line.partition(" ")
+        if head.endswith(".jpg") and head.split("/")[0] in FLOWER_CLASSES:
+            credits[head] = rest
+    return credits
+
+
+def _flower_sums(folder: Path) -> dict[str, str]:
+    sums = {}
+    for line in (folder / "SHA256SUMS").read_text().splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            sums[name.lstrip("*")] = digest
+    return sums
+
+
+def _decode_square(content: bytes, size: int) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as img:
+        img = img.convert("RGB")
+        w, h = img.size
+        s = min(w, h)
+        box = ((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s)
+        img = img.resize((size, size), Image.BILINEAR, box=box)
+        return np.asarray(img, dtype=np.uint8)
+
+
+def load_flowers(size: int = 224, splits=("train", "val", "test"), per_class: int | None = None):
+    """Load the flower photos as arrays: decoded once, centre-cropped, resized.
+
+    Each photo's largest centred square is resized to ``size`` x ``size``
+    (bilinear, with Pillow's antialiasing). Files are checked against
+    ``SHA256SUMS``. Decoded photos are kept in memory for the session (all of
+    them take 150 KB per photo at 224 px, 525 MB), so a second call with the
+    same ``size`` costs nothing and no training epoch waits
+    for JPEG decoding (``model.fit(x, y)`` reads the arrays).
+
+    Parameters
+    ----------
+    size : int
+        Side of the square images, 32..512.
+    splits : sequence of str
+        Which parts of the fixed split (:func:`flower_split`) to return.
+    per_class : int, optional
+        Keep only the first ``per_class`` photos of each class in each split
+        (fast mode uses this); by default all.
+
+    Returns
+    -------
+    dict of split -> (x, y, paths)
+        ``x``: uint8, shape (N, size, size, 3), values 0..255; ``y``: int64,
+        shape (N,), label = index in :data:`FLOWER_CLASSES`; ``paths``: list of
+        N str, for :func:`flower_credits`.
+
+    Raises
+    ------
+    DatasetError
+        A photo or the split file is missing or corrupt.
+
+    Examples
+    --------
+    >>> parts = load_flowers(size=64, splits=["val"], per_class=4)
+    >>> x, y, paths = parts["val"]
+    >>> x.shape, x.dtype, [FLOWER_CLASSES[i] for i in y[::4]]
+    ((20, 64, 64, 3), dtype('uint8'), ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips'])
+    """
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 32 <= size <= 512:
+        raise ValueError(f"size must be an int from 32 to 512; got {size!r}")
+    if per_class is not None and (isinstance(per_class, bool) or not isinstance(per_class, (int, np.integer))
+                                  or per_class < 1):
+        raise ValueError(f"per_class must be None or a positive int; got {per_class!r}")
+    if isinstance(splits, str):
+        splits = [splits]
+    unknown = [s for s in splits if s not in ("train", "val", "test")]
+    if unknown:
+        raise ValueError(f"splits must be taken from 'train', 'val', 'test'; got {unknown}")
+    folder = _flower_dir()
+    rows = flower_split()
+    key = (str(folder.resolve()), int(size))
+    if key not in _FLOWER_CACHE:
+        _FLOWER_CACHE[key] = (np.zeros((len(rows), size, size, 3), np.uint8), np.zeros(len(rows), bool))
+    images, done = _FLOWER_CACHE[key]
+    sums = None
+    out = {}
+    for split in splits:
+        idx = [i for i, row in enumerate(rows) if row[2] == split]
+        if per_class is not None:
+            idx = [i for c in FLOWER_CLASSES for i in [j for j in idx if rows[j][1] == c][:per_class]]
+        for i in idx:
+            if done[i]:
+                continue
+            if sums is None:
+                sums = _flower_sums(folder)
+            path = rows[i][0]
+            file = folder / path
+            if not file.is_file():
+                raise DatasetError(f"{file} is missing; {_restore_hint(file)}.")
+            if path not in sums:
+                raise DatasetError(f"{path} has no line in {folder / 'SHA256SUMS'}")
+            images[i] = _decode_square(_verified(file, sums[path], decompress=False), size)
+            done[i] = True
+        idx = np.array(idx, dtype=np.int64)
+        labels = np.array([FLOWER_CLASSES.index(rows[i][1]) for i in idx], dtype=np.int64)
+        out[split] = (images[idx], labels, [rows[i][0] for i in idx])
+    return out

@@ -35,12 +35,14 @@ def test_shipped_data_checksums_all_good():
     names = {(folder, name) for folder, name, _ in rows}
     assert ("ecg", "ecg.dat") in names
     assert all(("fashion-mnist", f) in names for f in FASHION_FILES)
+    assert ("flower_photos", "split.csv") in names and ("flower_photos", "daisy/100080576_f52e8ee070_n.jpg") in names
     assert [r for r in rows if r[2] != "ok"] == []
 
 
 def test_every_dataset_folder_has_licence_and_provenance():
     for folder in (p for p in SHIPPED.iterdir() if p.is_dir()):
-        files = {p.name for p in folder.iterdir()}
+        files = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                 if p.is_file() and "__pycache__" not in p.parts}  # class sub-folders too
         assert "SHA256SUMS" in files and "PROVENANCE.txt" in files, folder
         assert files & {"LICENSE", "ATTRIBUTION.txt"}, f"{folder} has no licence or attribution"
         listed = {line.split()[1].lstrip("*") for line in (folder / "SHA256SUMS").read_text().splitlines() if line}
