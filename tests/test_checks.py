@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from check_helpers import run, stub
+from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet
 
 from course_utils import checks
 
@@ -31,22 +31,17 @@ WRONG = [
 
 @pytest.mark.parametrize("check", list(RIGHT), ids=lambda c: c.__name__)
 def test_right_answer_is_correct(check, capsys):
-    ok, out = run(check, RIGHT[check], capsys)
-    assert ok and out.startswith(checks.CORRECT)
+    assert_correct(check, RIGHT[check], capsys)
 
 
 @pytest.mark.parametrize("check", list(RIGHT), ids=lambda c: c.__name__)
 def test_stub_is_not_yet(check, capsys):
-    ok, out = run(check, stub, capsys)
-    assert not ok and out.startswith(checks.NOT_YET)
-    assert "NotImplementedError" in out and "YOUR CODE HERE" in out
+    assert_stub_not_yet(check, capsys)
 
 
 @pytest.mark.parametrize("check,func,hint", WRONG)
 def test_wrong_answer_gets_a_hint(check, func, hint, capsys):
-    ok, out = run(check, func, capsys)
-    assert not ok and out.startswith(checks.NOT_YET)
-    assert hint in out
+    assert_not_yet(check, func, capsys, hint)
 
 
 def test_feedback_never_shows_the_answer(capsys):
@@ -60,8 +55,7 @@ def test_feedback_never_shows_the_answer(capsys):
 
 
 def test_not_a_function(capsys):
-    ok, out = run(checks.check_moving_average_kernel, np.ones(3), capsys)
-    assert not ok and "expected a function" in out
+    assert_not_yet(checks.check_moving_average_kernel, np.ones(3), capsys, "expected a function")
 
 
 def test_result_shows_nothing_in_a_notebook():

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from check_helpers import run, stub
+from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet, run
 from scipy import ndimage
 from scipy.signal import convolve2d, correlate2d
 from skimage import color
@@ -66,28 +66,22 @@ WRONG = [
 
 @pytest.mark.parametrize("check,func", RIGHT, ids=lambda v: getattr(v, "__name__", ""))
 def test_right_answer_is_correct(check, func, capsys):
-    ok, out = run(check, func, capsys)
-    assert ok and out.startswith(checks.CORRECT)
+    assert_correct(check, func, capsys)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 def test_stub_is_not_yet(check, capsys):
-    ok, out = run(check, stub, capsys)
-    assert not ok and out.startswith(checks.NOT_YET)
-    assert "NotImplementedError" in out and "YOUR CODE HERE" in out
+    assert_stub_not_yet(check, capsys)
 
 
 @pytest.mark.parametrize("check,func,hint", WRONG, ids=lambda v: v if isinstance(v, str) else "")
 def test_wrong_answer_gets_a_hint(check, func, hint, capsys):
-    ok, out = run(check, func, capsys)
-    assert not ok and out.startswith(checks.NOT_YET)
-    assert hint in out
+    assert_not_yet(check, func, capsys, hint)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 def test_not_a_function(check, capsys):
-    ok, out = run(check, None, capsys)
-    assert not ok and "expected a function" in out
+    assert_not_yet(check, None, capsys, "expected a function")
 
 
 def test_convolution_gives_the_same_magnitude(capsys):

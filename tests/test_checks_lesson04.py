@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from check_helpers import run, stub
+from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet
 
 from course_utils import checks, conv
 
@@ -88,27 +88,21 @@ WRONG = [
 
 @pytest.mark.parametrize("check", list(RIGHT), ids=lambda c: c.__name__)
 def test_right_answer_is_correct(check, capsys):
-    ok, out = run(check, RIGHT[check], capsys)
-    assert ok and out.startswith(checks.CORRECT), out
+    assert_correct(check, RIGHT[check], capsys)
 
 
 @pytest.mark.parametrize("check", list(RIGHT), ids=lambda c: c.__name__)
 def test_stub_is_not_yet(check, capsys):
-    ok, out = run(check, stub, capsys)
-    assert not ok and out.startswith(checks.NOT_YET)
-    assert "NotImplementedError" in out and "YOUR CODE HERE" in out
+    assert_stub_not_yet(check, capsys)
 
 
 @pytest.mark.parametrize("check,func,hint", WRONG, ids=lambda v: v if isinstance(v, str) else "")
 def test_wrong_answer_gets_a_hint(check, func, hint, capsys):
-    ok, out = run(check, func, capsys)
-    assert not ok and out.startswith(checks.NOT_YET)
-    assert hint in out, out
+    assert_not_yet(check, func, capsys, hint)
 
 
 def test_an_error_in_the_answer_is_shown(capsys):
-    ok, out = run(checks.check_max_pool_reshape, lambda x: x.reshape(3, -1), capsys)
-    assert not ok and "ValueError" in out
+    assert_not_yet(checks.check_max_pool_reshape, lambda x: x.reshape(3, -1), capsys, "ValueError")
 
 
 def test_feedback_never_shows_the_answer(capsys):
@@ -129,5 +123,4 @@ def test_feedback_never_shows_the_answer(capsys):
 
 
 def test_not_a_function(capsys):
-    ok, out = run(checks.check_param_counts, 42, capsys)
-    assert not ok and "expected a function" in out
+    assert_not_yet(checks.check_param_counts, 42, capsys, "expected a function")

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from check_helpers import run, stub
+from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet, run
 
 from course_utils import checks
 from course_utils.conv import conv_output_size
@@ -97,22 +97,17 @@ WRONG = [
 
 @pytest.mark.parametrize("check", list(RIGHT), ids=lambda c: c.__name__)
 def test_right_answer_is_correct(check, capsys):
-    ok, out = run(check, RIGHT[check], capsys)
-    assert ok and out.startswith(checks.CORRECT)
+    assert_correct(check, RIGHT[check], capsys)
 
 
 @pytest.mark.parametrize("check", [*RIGHT, checks.check_first_layer_3x3], ids=lambda c: c.__name__)
 def test_stub_is_not_yet(check, capsys):
-    ok, out = run(check, stub, capsys)
-    assert not ok and out.startswith(checks.NOT_YET)
-    assert "NotImplementedError" in out and "YOUR CODE HERE" in out
+    assert_stub_not_yet(check, capsys)
 
 
 @pytest.mark.parametrize("check,func,hint", WRONG)
 def test_wrong_answer_gets_a_hint(check, func, hint, capsys):
-    ok, out = run(check, func, capsys)
-    assert not ok and out.startswith(checks.NOT_YET)
-    assert hint in out, out
+    assert_not_yet(check, func, capsys, hint)
 
 
 def test_dropout_that_changes_its_input(capsys):
@@ -120,8 +115,7 @@ def test_dropout_that_changes_its_input(capsys):
         x *= (rng.random(x.shape) >= rate) / (1 - rate)
         return x
 
-    ok, out = run(checks.check_inverted_dropout, in_place, capsys)
-    assert not ok and "changed x itself" in out
+    assert_not_yet(checks.check_inverted_dropout, in_place, capsys, "changed x itself")
 
 
 def test_stack_feedback_never_shows_the_answer(capsys):
@@ -141,8 +135,7 @@ def test_confused_feedback_never_shows_the_answer(capsys):
 
 # ---------------------------------------------------------------- the Keras exercise
 def test_first_layer_3x3_right(capsys, keras_module):
-    ok, out = run(checks.check_first_layer_3x3, lambda: deck_cnn(keras=keras_module), capsys)
-    assert ok and out.startswith(checks.CORRECT), out
+    assert_correct(checks.check_first_layer_3x3, lambda: deck_cnn(keras=keras_module), capsys)
 
 
 @pytest.mark.parametrize("kwargs,hint", [
@@ -152,14 +145,12 @@ def test_first_layer_3x3_right(capsys, keras_module):
     ({"extra": True}, "add nothing, remove nothing"),
 ])
 def test_first_layer_3x3_wrong(kwargs, hint, capsys, keras_module):
-    ok, out = run(checks.check_first_layer_3x3, lambda: deck_cnn(keras=keras_module, **kwargs), capsys)
-    assert not ok and hint in out, out
+    out = assert_not_yet(checks.check_first_layer_3x3, lambda: deck_cnn(keras=keras_module, **kwargs), capsys, hint)
     assert "28,874" not in out and "28874" not in out
 
 
 def test_first_layer_3x3_not_a_model(capsys, keras_module):
-    ok, out = run(checks.check_first_layer_3x3, lambda: "a model", capsys)
-    assert not ok and "keras.Model" in out
+    assert_not_yet(checks.check_first_layer_3x3, lambda: "a model", capsys, "keras.Model")
     bad_input = lambda: keras_module.Sequential([keras_module.Input(shape=(28, 28)),  # noqa: E731
                                                  keras_module.layers.Dense(10, activation="softmax")])
     ok, out = run(checks.check_first_layer_3x3, bad_input, capsys)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from check_helpers import run, stub
+from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet
 
 from course_utils import checks
 
@@ -26,9 +26,8 @@ def freeze(count="trainable", off_by_one=False):
 
 
 def test_freeze_right_and_stub(capsys):
-    assert run(checks.check_freeze_all_but_last, freeze(), capsys)[0]
-    ok, out = run(checks.check_freeze_all_but_last, stub, capsys)
-    assert not ok and "NotImplementedError" in out
+    assert_correct(checks.check_freeze_all_but_last, freeze(), capsys)
+    assert_stub_not_yet(checks.check_freeze_all_but_last, capsys)
 
 
 @pytest.mark.parametrize("func, hint", [
@@ -38,8 +37,7 @@ def test_freeze_right_and_stub(capsys):
     (freeze(count="float"), "must return an int"),
 ])
 def test_freeze_wrong(func, hint, capsys):
-    ok, out = run(checks.check_freeze_all_but_last, func, capsys)
-    assert not ok and hint in out
+    assert_not_yet(checks.check_freeze_all_but_last, func, capsys, hint)
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -55,10 +53,9 @@ def head(hidden=0, activation="softmax", dropout=0.0, as_model=True):
 
 
 def test_head_right_and_stub(capsys):
-    assert run(checks.check_build_head, head(), capsys)[0]
-    assert run(checks.check_build_head, head(dropout=0.3), capsys)[0]
-    ok, out = run(checks.check_build_head, stub, capsys)
-    assert not ok and "NotImplementedError" in out
+    assert_correct(checks.check_build_head, head(), capsys)
+    assert_correct(checks.check_build_head, head(dropout=0.3), capsys)
+    assert_stub_not_yet(checks.check_build_head, capsys)
 
 
 @pytest.mark.parametrize("func, hint", [
@@ -69,8 +66,7 @@ def test_head_right_and_stub(capsys):
     (lambda n, c: head()(n + 1, c), "cannot read a batch"),
 ])
 def test_head_wrong(func, hint, capsys):
-    ok, out = run(checks.check_build_head, func, capsys)
-    assert not ok and hint in out
+    out = assert_not_yet(checks.check_build_head, func, capsys, hint)
     assert "6405" not in out  # (1280 + 1) * 5, never shown
 
 
@@ -81,9 +77,8 @@ def subset_right(y, n, seed):
 
 
 def test_subset_right_and_stub(capsys):
-    assert run(checks.check_per_class_subset, subset_right, capsys)[0]
-    ok, out = run(checks.check_per_class_subset, stub, capsys)
-    assert not ok and "NotImplementedError" in out
+    assert_correct(checks.check_per_class_subset, subset_right, capsys)
+    assert_stub_not_yet(checks.check_per_class_subset, capsys)
 
 
 @pytest.mark.parametrize("func, hint", [
@@ -96,8 +91,7 @@ def test_subset_right_and_stub(capsys):
     (lambda y, n, s: subset_right(y, n, s).astype(float), "int indices"),
 ])
 def test_subset_wrong(func, hint, capsys):
-    ok, out = run(checks.check_per_class_subset, func, capsys)
-    assert not ok and hint in out
+    assert_not_yet(checks.check_per_class_subset, func, capsys, hint)
 
 
 # ---------------------------------------------------------------- exercise 4
@@ -107,9 +101,8 @@ def pr_right(cm):
 
 
 def test_precision_recall_right_and_stub(capsys):
-    assert run(checks.check_precision_recall, pr_right, capsys)[0]
-    ok, out = run(checks.check_precision_recall, stub, capsys)
-    assert not ok and "NotImplementedError" in out
+    assert_correct(checks.check_precision_recall, pr_right, capsys)
+    assert_stub_not_yet(checks.check_precision_recall, capsys)
 
 
 @pytest.mark.parametrize("func, hint", [
@@ -120,6 +113,5 @@ def test_precision_recall_right_and_stub(capsys):
 ])
 def test_precision_recall_wrong(func, hint, capsys):
     with np.errstate(divide="ignore", invalid="ignore"):
-        ok, out = run(checks.check_precision_recall, func, capsys)
-    assert not ok and hint in out
+        out = assert_not_yet(checks.check_precision_recall, func, capsys, hint)
     assert "0.8888" not in out

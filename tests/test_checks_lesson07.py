@@ -1,7 +1,7 @@
 """Lesson 07's exercise checks: correct for right answers, 'not yet' with a hint, never the answer."""
 
 import pytest
-from check_helpers import run, stub
+from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet, run
 
 from course_utils import arch, checks
 
@@ -19,15 +19,13 @@ def vgg_right(a, b, n):
     (lambda a, b, n: float(vgg_right(a, b, n)), "must return an int"),
 ])
 def test_vgg_block_params_wrong(func, hint, capsys):
-    ok, out = run(checks.check_vgg_block_params, func, capsys)
-    assert not ok and hint in out
+    out = assert_not_yet(checks.check_vgg_block_params, func, capsys, hint)
     assert "38720" not in out and "38,720" not in out   # block 1 of VGG16, never shown
 
 
 def test_vgg_block_params_right_and_stub(capsys):
-    assert run(checks.check_vgg_block_params, vgg_right, capsys)[0]
-    ok, out = run(checks.check_vgg_block_params, stub, capsys)
-    assert not ok and "NotImplementedError" in out
+    assert_correct(checks.check_vgg_block_params, vgg_right, capsys)
+    assert_stub_not_yet(checks.check_vgg_block_params, capsys)
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -40,9 +38,8 @@ def inception_right(h, w, c, s):
 
 
 def test_inception_macs_right_and_stub(capsys):
-    assert run(checks.check_inception_macs, inception_right, capsys)[0]
-    ok, out = run(checks.check_inception_macs, stub, capsys)
-    assert not ok and "NotImplementedError" in out
+    assert_correct(checks.check_inception_macs, inception_right, capsys)
+    assert_stub_not_yet(checks.check_inception_macs, capsys)
 
 
 @pytest.mark.parametrize("func, hint", [
@@ -54,8 +51,7 @@ def test_inception_macs_right_and_stub(capsys):
     (lambda h, w, c, s: inception_right(h, w, c, s)[0], "pair"),
 ])
 def test_inception_macs_wrong(func, hint, capsys):
-    ok, out = run(checks.check_inception_macs, func, capsys)
-    assert not ok and hint in out
+    out = assert_not_yet(checks.check_inception_macs, func, capsys, hint)
     naive, reduced = inception_right(28, 28, 192, (64, 96, 128, 16, 32, 32))
     for number in (naive, reduced):
         assert str(number) not in out and f"{number:,}" not in out
@@ -63,9 +59,8 @@ def test_inception_macs_wrong(func, hint, capsys):
 
 # ---------------------------------------------------------------- exercise 3
 def test_receptive_field_right_and_stub(capsys):
-    assert run(checks.check_receptive_field, arch.receptive_field, capsys)[0]
-    ok, out = run(checks.check_receptive_field, stub, capsys)
-    assert not ok and "NotImplementedError" in out
+    assert_correct(checks.check_receptive_field, arch.receptive_field, capsys)
+    assert_stub_not_yet(checks.check_receptive_field, capsys)
 
 
 @pytest.mark.parametrize("func, hint", [
@@ -74,8 +69,7 @@ def test_receptive_field_right_and_stub(capsys):
     (lambda k, s: arch.receptive_field(k, s) + 1, "product of the strides"),
 ])
 def test_receptive_field_wrong(func, hint, capsys):
-    ok, out = run(checks.check_receptive_field, func, capsys)
-    assert not ok and hint in out
+    out = assert_not_yet(checks.check_receptive_field, func, capsys, hint)
     assert f"= {arch.receptive_field([7, 3, 3], [2, 2, 1])}" not in out
 
 
@@ -101,9 +95,8 @@ def block(proj="auto", final_relu=True, add=True, bn=False):
 
 
 def test_residual_block_right_and_stub(capsys):
-    assert run(checks.check_residual_block, block(), capsys)[0]
-    ok, out = run(checks.check_residual_block, stub, capsys)
-    assert not ok and "NotImplementedError" in out
+    assert_correct(checks.check_residual_block, block(), capsys)
+    assert_stub_not_yet(checks.check_residual_block, capsys)
 
 
 @pytest.mark.parametrize("func, hint", [
