@@ -29,6 +29,8 @@ __all__ = [
     "DatasetError",
     "FASHION_MNIST_CLASSES",
     "datasets_dir",
+    "find_file",
+    "verify_file",
     "load_ecg",
     "load_fashion_mnist",
     "check_shipped_data",
@@ -126,12 +128,72 @@ def _verified(path: Path, expected: str, decompress: bool) -> bytes:
     return content
 
 
-def _find(name: str, folders: list[Path]) -> Path | None:
+def find_file(name: str, folders) -> Path | None:
+    """Return the first ``folder / name`` that is an existing file, or ``None``.
+
+    Parameters
+    ----------
+    name : str
+        A file name, for example ``"ecg.dat"``.
+    folders : sequence of pathlib.Path
+        Where to look, in order.
+
+    Returns
+    -------
+    pathlib.Path or None
+
+    Examples
+    --------
+    >>> find_file("SHA256SUMS", [datasets_dir() / "nowhere", datasets_dir() / "ecg"]).parent.name
+    'ecg'
+    """
     for folder in folders:
-        candidate = folder / name
+        candidate = Path(folder) / name
         if candidate.is_file():
             return candidate
     return None
+
+
+def verify_file(path, expected: str) -> Path:
+    """Check a file's SHA-256 (read in chunks, so large files are fine) and return its path.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An existing file.
+    expected : str
+        Its SHA-256 as 64 lower-case hex digits.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, once checked.
+
+    Raises
+    ------
+    DatasetError
+        The digest differs; the message names the file, both digests and how to restore it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> verify_file(p, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad").name
+    'a.txt'
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    got = digest.hexdigest()
+    if got != expected:
+        raise DatasetError(
+            f"{path}: the SHA-256 of the file is {got}, expected {expected}. "
+            f"The file is corrupt or was changed; {_restore_hint(path)}."
+        )
+    return path
 
 
 def _keras_cache() -> Path:
@@ -176,12 +238,12 @@ def load_fashion_mnist():
     ((60000, 28, 28), dtype('uint8'), 'Ankle boot')
     """
     folders = [datasets_dir() / "fashion-mnist", _keras_cache() / "fashion-mnist"]
-    missing = [n for n in _FASHION_MNIST_SHA256 if _find(n, folders) is None]
+    missing = [n for n in _FASHION_MNIST_SHA256 if find_file(n, folders) is None]
     if missing:
         _download_with_keras(missing, folders)
     arrays = {}
     for name, expected in _FASHION_MNIST_SHA256.items():
-        path = _find(name, folders)
+        path = find_file(name, folders)
         arrays[name] = _parse_idx(_verified(path, expected, decompress=True), name)
     return (
         (arrays["train-images-idx3-ubyte.gz"], arrays["train-labels-idx1-ubyte.gz"]),
@@ -204,7 +266,7 @@ def _download_with_keras(missing: list[str], folders: list[Path]) -> None:
             "Fix: run from a clone of the course repository (its datasets/ "
             "folder has the files), or connect to the internet and run again."
         ) from None
-    still = [n for n in missing if _find(n, folders) is None]
+    still = [n for n in missing if find_file(n, folders) is None]
     if still:
         raise DatasetError(
             f"Keras reported success but {', '.join(still)} is still not in any "
@@ -245,7 +307,7 @@ def load_ecg():
         folders.append(Path(pooch.os_cache("scipy-data")))
     except ImportError:
         pass
-    path = _find("ecg.dat", folders)
+    path = find_file("ecg.dat", folders)
     if path is None:
         where = "\n  ".join(str(f) for f in folders)
         try:
@@ -260,7 +322,7 @@ def load_ecg():
                 "Fix: run from a clone of the course repository (its datasets/ "
                 "folder has the file), or install pooch and connect to the internet."
             ) from None
-        path = _find("ecg.dat", folders)
+        path = find_file("ecg.dat", folders)
         if path is None:  # scipy cached it somewhere else: trust scipy's own hash check
             return np.asarray(signal, dtype=np.float64), _ECG_RATE_HZ
     content = _verified(path, _ECG_SHA256, decompress=False)

@@ -25,7 +25,6 @@ Keras is imported inside the functions that need it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
@@ -34,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import DatasetError, _find, _restore_hint, datasets_dir
+from .data import DatasetError, datasets_dir, find_file, verify_file
 
 __all__ = [
     "EFFICIENTNET_LITE0_BLOCKS",
@@ -125,20 +124,6 @@ def keras_models_dir() -> Path:
     return home / ".keras" / "models"
 
 
-def _check(path: Path, expected: str) -> Path:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    got = digest.hexdigest()
-    if got != expected:
-        raise DatasetError(
-            f"{path}: the SHA-256 of the file is {got}, expected {expected}. "
-            f"The file is corrupt or was changed; {_restore_hint(path)}."
-        )
-    return path
-
-
 def weights_path(name: str) -> Path:
     """Return the verified local path of one of the course's pretrained files.
 
@@ -174,10 +159,10 @@ def weights_path(name: str) -> Path:
         raise ValueError(f"unknown pretrained file {name!r}; expected one of {sorted(_FILES)}")
     entry = _FILES[name]
     folders = [datasets_dir() / entry.folder, keras_models_dir()]
-    path = _find(name, folders)
+    path = find_file(name, folders)
     if path is None:
         path = _download(name, entry, folders)
-    return _check(path, entry.sha256)
+    return verify_file(path, entry.sha256)
 
 
 def _download(name: str, entry: _File, folders: list[Path]) -> Path:
@@ -272,7 +257,7 @@ def install_keras_files() -> Path:
         dest = target / name
         if dest.is_file():
             try:
-                _check(dest, entry.sha256)
+                verify_file(dest, entry.sha256)
                 continue
             except DatasetError:
                 pass  # replace the bad copy below
