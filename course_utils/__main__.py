@@ -165,13 +165,13 @@ def cmd_site(args) -> int:
 
 def cmd_bench(args) -> int:
     from . import bench
-
-    load = f", load average {os.getloadavg()[0]:.1f} at start" if hasattr(os, "getloadavg") else ""
-    print(f"Training throughput of the deck's CNN (lesson 05) on {os.cpu_count()} CPU core(s), "
-          f"{args.steps} timed steps per setting{load}", flush=True)
     from .runtime import import_keras_quietly
 
-    import_keras_quietly()
+    import_keras_quietly()  # turns TensorFlow's oneDNN kernels on unless TF_ENABLE_ONEDNN_OPTS says otherwise
+    onednn = "on" if os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "1" else "off"
+    load = f", load average {os.getloadavg()[0]:.1f} at start" if hasattr(os, "getloadavg") else ""
+    print(f"Training throughput of the deck's CNN (lesson 05) on {os.cpu_count()} CPU core(s), "
+          f"oneDNN {onednn}, {args.steps} timed steps per setting{load}", flush=True)
     rows = bench.train_throughput(batch_sizes=args.batch_sizes, xla=(False, True),
                                   steps=args.steps, warmup=args.warmup)
     print(bench.format_table(rows))

@@ -13,7 +13,6 @@ light.
 
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
@@ -25,10 +24,9 @@ BATCH_SIZES = (32, 128, 512)
 
 
 def _keras():
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
+    from .runtime import import_keras_quietly  # quiet, and with TensorFlow's oneDNN kernels on
 
-    return keras
+    return import_keras_quietly()
 
 
 def deck_cnn():

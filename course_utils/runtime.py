@@ -153,9 +153,17 @@ def import_keras_quietly():
     is initialised, so they ignore ``TF_CPP_MIN_LOG_LEVEL``: the process's
     stderr is silenced while TensorFlow loads and looks for devices.
 
+    It also sets ``TF_ENABLE_ONEDNN_OPTS=1`` unless it is already set.
+    TensorFlow turns its oneDNN CPU kernels on by itself only on CPUs with
+    AVX-512 VNNI, BF16 or AMX; on others (the course's 2-core AMD EPYC with
+    AVX2, most laptops) they stay off, and with them on, lesson 05's CNN
+    trains about twice as fast (README, "Training speed"). Both variables
+    act only if TensorFlow is not imported yet.
+
     >>> keras = import_keras_quietly()  # doctest: +SKIP
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     with _quiet_stderr():
         import keras
 
@@ -172,7 +180,8 @@ def setup(seed: int = 0, keras: bool = False, packages=None) -> bool:
     Call it once in the setup cell, before TensorFlow or Keras is imported.
 
     * sets ``TF_CPP_MIN_LOG_LEVEL=2`` (unless already set), so TensorFlow's
-      C++ start-up messages stay out of the notebook;
+      C++ start-up messages stay out of the notebook, and with ``keras=True``
+      turns on TensorFlow's oneDNN CPU kernels (see :func:`import_keras_quietly`);
     * seeds Python's ``random`` and numpy's global generator with ``seed``,
       and with ``keras=True`` also Keras and TensorFlow
       (``keras.utils.set_random_seed``);

@@ -10,7 +10,7 @@ def test_bench_train_command_prints_a_table(capsys, keras_module):
     assert main(["bench", "train", "--batch-sizes", "4", "8", "--steps", "2", "--warmup", "1"]) == 0
     out = capsys.readouterr().out
     lines = out.strip().splitlines()
-    assert "Training throughput of the deck's CNN" in lines[0]
+    assert "Training throughput of the deck's CNN" in lines[0] and "oneDNN on" in lines[0]
     assert lines[1] == "| batch size | images/s, XLA off | images/s, XLA on | XLA speed-up |"
     assert [line.split("|")[1].strip() for line in lines[3:]] == ["4", "8"]
     assert all(line.rstrip(" |").endswith("x") for line in lines[3:])
@@ -45,3 +45,27 @@ def test_bad_settings_are_refused(kwargs, match):
 def test_table_without_xla_column():
     table = bench.format_table([{"batch_size": 8, "xla": False, "images_per_s": 12.0, "ms_per_step": 666.7}])
     assert table.splitlines()[-1] == "| 8 | 12 |"
+
+
+ONEDNN_PROBE = """
+from course_utils.runtime import import_keras_quietly
+import os
+import_keras_quietly()
+from tensorflow.python.util import _pywrap_util_port
+print(os.environ["TF_ENABLE_ONEDNN_OPTS"], _pywrap_util_port.IsMklEnabled())
+"""
+
+
+@pytest.mark.parametrize("preset,expected", [(None, "1 True"), ("0", "0 False")])
+def test_keras_import_turns_onednn_on_unless_told_otherwise(preset, expected):
+    """TensorFlow's oneDNN kernels double lesson 05's training speed here; a user's own setting wins."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    if preset is not None:
+        env["TF_ENABLE_ONEDNN_OPTS"] = preset
+    out = subprocess.run([sys.executable, "-c", ONEDNN_PROBE], env=env, capture_output=True, text=True,
+                         timeout=300, check=True).stdout
+    assert out.strip().splitlines()[-1] == expected
