@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -56,7 +57,15 @@ def test_lab_command_serves_the_lessons(tmp_path):
         [sys.executable, "-c", code, str(repo_root()), "--no-browser", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.port_retries=0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+        start_new_session=True,  # its own process group: JupyterLab is a child of course.py's process
     )
+
+    def stop(sig):  # the whole group, so that no JupyterLab server outlives the test
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
+
     try:
         listing, deadline = None, time.time() + 90
         while time.time() < deadline and proc.poll() is None:
@@ -67,15 +76,15 @@ def test_lab_command_serves_the_lessons(tmp_path):
             except OSError:
                 time.sleep(0.5)
         if listing is None:
-            proc.kill()
+            stop(signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
             pytest.fail("JupyterLab did not answer:\n" + proc.stdout.read().decode()[-3000:])
         names = {item["name"] for item in listing["content"]}
         assert any(n.startswith("01_") and n.endswith(".ipynb") for n in names), names
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab", timeout=10) as r:
             assert r.status == 200 and b"JupyterLab" in r.read()
     finally:
-        proc.terminate()
+        stop(signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            stop(signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
