@@ -45,6 +45,9 @@ def free_port():
         return s.getsockname()[1]
 
 
+KILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has no SIGKILL
+
+
 def test_lab_command_serves_the_lessons(tmp_path):
     """course.py's lab command starts JupyterLab on lessons/ (headless)."""
     port = free_port()
@@ -76,7 +79,7 @@ def test_lab_command_serves_the_lessons(tmp_path):
             except OSError:
                 time.sleep(0.5)
         if listing is None:
-            stop(signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
+            stop(KILL)
             pytest.fail("JupyterLab did not answer:\n" + proc.stdout.read().decode()[-3000:])
         names = {item["name"] for item in listing["content"]}
         assert any(n.startswith("01_") and n.endswith(".ipynb") for n in names), names
@@ -87,4 +90,4 @@ def test_lab_command_serves_the_lessons(tmp_path):
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            stop(signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
+            stop(KILL)
