@@ -231,7 +231,7 @@ def setup(seed: int = 0, keras: bool = False, packages=None) -> bool:
         print(f"Keras backend: {_keras.backend.backend()}")
     fast = fast_mode()
     if fast:
-        print(f"Fast mode: ON (small data, few epochs; set {FAST_ENV}=0 for the full run)")
+        print(f"Fast mode: ON (small data, few epochs; set {FAST_ENV}=0 for the complete run)")
     else:
-        print(f"Fast mode: off (full data and epochs; set {FAST_ENV}=1 for a quick run)")
+        print(f"Fast mode: off (all data and epochs; set {FAST_ENV}=1 for a quick run)")
     return fast

@@ -1,0 +1,290 @@
+"""The machinery every lesson's checks share.
+
+A check calls the student's function through :func:`_call` inside a body run by
+:func:`_run`; the body raises :class:`_Failed` with a hint, or returns the
+success message. :func:`_forbid` reads the student's source for calls and
+loops that an exercise rules out, and :func:`_judge_answers` compares the
+answers to prediction questions with salted SHA-256 digests, so that the right
+answer is nowhere in the course's code or in a handout.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+import inspect
+import json
+import textwrap
+import types
+
+import numpy as np
+
+CORRECT = "✅ Correct"
+NOT_YET = "❌ Not yet"
+
+
+class CheckResult:
+    """What a check returns: true when the answer is correct.
+
+    The feedback is already printed, so in a notebook the result itself shows
+    nothing (no ``True``/``False`` under the feedback line).
+    """
+
+    def __init__(self, ok: bool, message: str):
+        self.ok = bool(ok)
+        self.message = message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return f"CheckResult(ok={self.ok})"
+
+    def _ipython_display_(self) -> None:
+        pass  # the feedback was printed when the check ran
+
+
+def _report(ok: bool, name: str, message: str) -> CheckResult:
+    line = f"{CORRECT if ok else NOT_YET} ({name}): {message}"
+    print(line)
+    return CheckResult(ok, line)
+
+
+class _Failed(Exception):
+    """Raised inside a check with the feedback to print."""
+
+
+def _call(func, name: str, *args):
+    """Call the student's function and turn its exceptions into feedback."""
+    if not callable(func):
+        raise _Failed(f"expected a function; got {type(func).__name__}")
+    try:
+        return func(*args)
+    except NotImplementedError:
+        raise _Failed(
+            f"{name} still raises NotImplementedError: replace the stub "
+            "(the line after '# YOUR CODE HERE') with your code."
+        ) from None
+    except Exception as err:  # show the student's own error, briefly
+        arglist = ", ".join(_short(a) for a in args)
+        raise _Failed(
+            f"{name}({arglist}) raised {type(err).__name__}: {err}"
+        ) from None
+
+
+def _short(value) -> str:
+    if isinstance(value, np.ndarray):
+        return f"<array of shape {value.shape}>"
+    return repr(value)
+
+
+def _run(name: str, body) -> CheckResult:
+    try:
+        message = body()
+    except _Failed as failure:
+        return _report(False, name, str(failure))
+    return _report(True, name, message)
+
+
+def _as_vector(result, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        raise _Failed(f"{name} must return an array of numbers; got {_short(result)}") from None
+    if arr.ndim != 1:
+        raise _Failed(f"{name} must return a 1D array; got shape {arr.shape}")
+    return arr
+
+
+def _as_2d(result, name: str) -> np.ndarray:
+    """The student's result as a 2D float array, or feedback that it is not one."""
+    try:
+        arr = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        raise _Failed(f"{name} must return a 2D array of numbers; got {_short(result)}") from None
+    if arr.ndim != 2:
+        raise _Failed(f"{name} must return a 2D array; got shape {arr.shape}")
+    return arr
+
+
+def _int_result(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise _Failed(f"{name} must return an int; got a {type(value).__name__}")
+    return int(value)
+
+
+# --------------------------------------------------------------------------
+# What an exercise forbids: library calls and loops, read from the source
+# --------------------------------------------------------------------------
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    """Global and attribute names a code object uses, nested functions included."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _code_names(const)
+    return names
+
+
+def _forbid(func, name: str, calls: dict | None = None, loops: bool = False) -> None:
+    """Raise :class:`_Failed` if ``func`` uses a call or a loop the exercise rules out.
+
+    Parameters
+    ----------
+    func : callable
+        The student's function (defined with ``def`` in a notebook cell or a file).
+    name : str
+        The exercise's name, for the feedback.
+    calls : dict of str to object, optional
+        Forbidden callables by the name the prompt gives them, e.g.
+        ``{"np.correlate": np.correlate}``. The source may not name any of them
+        by their last part (``correlate``, however imported), and no global or
+        closure variable the function uses may be one of these objects (an
+        alias made in another cell).
+    loops : bool
+        If true, ``for``, ``while`` and comprehensions are forbidden.
+
+    Examples
+    --------
+    >>> def add(x):
+    ...     return sum(v for v in x)
+    >>> _run("add", lambda: _forbid(add, "add", loops=True))
+    ❌ Not yet (add): add uses a loop (a generator expression on its line 2); this exercise asks for none.
+    CheckResult(ok=False)
+    """
+    calls = calls or {}
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        raise _Failed(
+            f"could not read the source of {name}; define it with `def` in a cell "
+            "(the check reads it to see which functions it calls)."
+        ) from None
+    short: dict[str, str] = {}
+    for key in calls:
+        last = key.rsplit(".", 1)[-1]
+        short[last] = f"{short[last]} or {key}" if last in short else key
+    loop_words = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
+                  ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
+                  ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
+    for node in ast.walk(tree):
+        if loops and isinstance(node, _LOOPS):
+            raise _Failed(f"{name} uses a loop ({loop_words[type(node)]} on its line "
+                          f"{node.lineno}); this exercise asks for none.")
+        word = (node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name)
+                else node.name.rsplit(".", 1)[-1] if isinstance(node, ast.alias) else None)
+        if word in short:
+            raise _Failed(f"{name} uses {short[word]}, which this exercise rules out: "
+                          "write the computation yourself.")
+    # Aliases made elsewhere (c = np.correlate in another cell): look at what
+    # the names the code uses refer to.
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return
+    scope = dict(vars(builtins))
+    scope.update(getattr(func, "__globals__", {}))
+    values = [scope[n] for n in _code_names(code) if n in scope]
+    for cell in getattr(func, "__closure__", None) or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:
+            pass
+    for value in values:
+        for key, banned in calls.items():
+            if value is banned:
+                raise _Failed(f"{name} uses {key} (under another name), which this exercise "
+                              "rules out: write the computation yourself.")
+
+
+# --------------------------------------------------------------------------
+# Prediction questions: the answer is compared as a salted hash
+# --------------------------------------------------------------------------
+def _canonical(value, decimals: int | None = None):
+    """A JSON-able canonical form of an answer: ints, rounded floats, lower-case text, lists."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError("a bool")
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            raise TypeError("not a finite number")
+        if float(value).is_integer() and decimals is None:
+            return int(value)
+        if decimals is None:
+            raise TypeError("a float where an int is expected")
+        return round(float(value), decimals) + 0.0
+    if isinstance(value, str):
+        return " ".join(value.strip().lower().split())
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return [_canonical(v, decimals) for v in value]
+    raise TypeError(type(value).__name__)
+
+
+def answer_digest(exercise: str, answer, decimals: int | None = None) -> str:
+    """The salted SHA-256 digest under which a prediction's answer is stored.
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise's name, used as the salt (the same answer to two questions
+        gives two digests).
+    answer : int, float, str, or a (nested) tuple or list of them
+        Ints and integer-valued floats count as ints; other floats are rounded
+        to ``decimals`` places; text is compared lower-case with single spaces.
+    decimals : int, optional
+        Rounding for float answers.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Examples
+    --------
+    >>> answer_digest("demo", (3, 4)) == answer_digest("demo", [3.0, 4])
+    True
+    >>> answer_digest("demo", " B ") == answer_digest("demo", "b")
+    True
+    """
+    text = json.dumps(_canonical(answer, decimals), separators=(",", ":"))
+    return hashlib.sha256(f"{exercise}:{text}".encode()).hexdigest()
+
+
+def _judge_answers(func, name: str, digests: list[str], parts: list[str], hint: str,
+                   decimals: int | None = None) -> CheckResult:
+    """Judge a prediction: ``func()`` returns one answer per part, compared by digest.
+
+    ``digests[i]`` is ``answer_digest(f"{name}[{i}]", right_answer_i, decimals)``
+    and ``parts[i]`` describes part ``i`` in the feedback (e.g. "the output
+    length in 'same' mode"). With one part, ``func()`` returns the answer
+    itself (which may be a tuple, such as a shape); with several, a tuple of
+    answers.
+
+    Examples
+    --------
+    >>> d = [answer_digest("demo[0]", 12)]
+    >>> _judge_answers(lambda: 11, "demo", d, ["the count"], "count again.")
+    ❌ Not yet (demo): the count is not right. Hint: count again.
+    CheckResult(ok=False)
+    """
+    def body():
+        got = _call(func, name)
+        answers = [got] if len(digests) == 1 else got
+        if not isinstance(answers, (tuple, list)) or len(answers) != len(digests):
+            raise _Failed(f"{name} must return {len(digests)} answers ({'; '.join(parts)}); "
+                          f"got {_short(got)}")
+        for i, (answer, digest, part) in enumerate(zip(answers, digests, parts)):
+            try:
+                mine = answer_digest(f"{name}[{i}]", answer, decimals)
+            except TypeError as err:
+                raise _Failed(f"{part}: expected a number, text or a tuple of numbers; got "
+                              f"{_short(answer)} ({err})") from None
+            if mine != digest:
+                raise _Failed(f"{part} is not right. Hint: {hint}")
+        return "every answer is right." if len(digests) > 1 else "that is right."
+
+    return _run(name, body)

@@ -1,0 +1,284 @@
+"""Checks for the exercises of lesson 06 (``lessons/06_transfer_learning.ipynb``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import CheckResult, _as_vector, _call, _Failed, _int_result, _run, _short
+
+__all__ = [
+    "check_freeze_all_but_last",
+    "check_build_head",
+    "check_per_class_subset",
+    "check_precision_recall",
+]
+
+
+def _small_convnet():
+    """A tiny CNN with batch normalisation, for the freezing check (random weights)."""
+    import keras
+    from keras import layers
+
+    inp = keras.Input(shape=(16, 16, 3))
+    x = layers.Conv2D(4, 3, name="conv_a")(inp)
+    x = layers.BatchNormalization(name="bn_a")(x)
+    x = layers.ReLU(name="relu_a")(x)
+    x = layers.Conv2D(8, 3, name="conv_b")(x)
+    x = layers.BatchNormalization(name="bn_b")(x)
+    x = layers.GlobalAveragePooling2D(name="pool")(x)
+    out = layers.Dense(5, activation="softmax", name="dense")(x)
+    return keras.Model(inp, out)
+
+
+def check_freeze_all_but_last(func) -> CheckResult:
+    """Check ``func(model, k)``: freeze all layers but the last ``k``, count what trains.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(model, k)`` with a Keras model and an int ``0 <= k <=
+        len(model.layers)`` must set ``trainable = False`` on every layer of
+        ``model.layers`` but the last ``k`` (those get ``trainable = True``) and
+        return the number of trainable parameters that remain, an int.
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> def freeze(model, k):
+    ...     for i, layer in enumerate(model.layers):
+    ...         layer.trainable = i >= len(model.layers) - k
+    ...     return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    >>> check_freeze_all_but_last(freeze)
+    ✅ Correct (freeze_all_but_last): right flags and counts for k = 0, 1, 3, 5 and 8.
+    CheckResult(ok=True)
+    """
+
+    def body():
+        for k in (0, 1, 3, 5, 8):
+            model = _small_convnet()
+            n = len(model.layers)
+            got = _int_result(_call(func, "freeze_all_but_last", model, k), "freeze_all_but_last")
+            flags = [layer.trainable for layer in model.layers]
+            want_flags = [i >= n - k for i in range(n)]
+            # the counts a student may confuse: all parameters of the last k layers, or of the model
+            last_k = [layer for i, layer in enumerate(model.layers) if i >= n - k]
+            all_of_last_k = sum(layer.count_params() for layer in last_k)
+            if flags != want_flags:
+                wrong = [model.layers[i].name for i in range(n) if flags[i] != want_flags[i]]
+                raise _Failed(
+                    f"freeze_all_but_last(model, {k}): the layers {wrong} have the wrong `trainable` "
+                    "flag. Hint: go through model.layers; a layer trains exactly when it is one of "
+                    "the last k (and with k = 0 none does)."
+                )
+            want = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+            if got == want:
+                continue
+            if got == model.count_params():
+                hint = "count only the trainable weights, not model.count_params()"
+            elif got == all_of_last_k:
+                hint = ("batch normalisation's moving mean and variance are weights that never "
+                        "train: count model.trainable_weights")
+            else:
+                hint = "add up the sizes (np.prod of the shapes) of model.trainable_weights"
+            raise _Failed(f"freeze_all_but_last(model, {k}) returned {got}, which is not the number "
+                          f"of trainable parameters. Hint: {hint}.")
+        return "right flags and counts for k = 0, 1, 3, 5 and 8."
+
+    return _run("freeze_all_but_last", body)
+
+
+def check_build_head(func) -> CheckResult:
+    """Check ``func(n_features, n_classes)``: a new classification head.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(n_features, n_classes)`` must return a Keras model that maps a
+        batch of feature vectors, shape (batch, n_features), to class
+        probabilities, shape (batch, n_classes), with one ``Dense`` layer
+        (softmax); dropout before it is allowed.
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> import keras
+    >>> def head(n, c):
+    ...     inp = keras.Input(shape=(n,))
+    ...     return keras.Model(inp, keras.layers.Dense(c, activation="softmax")(inp))
+    >>> check_build_head(head)
+    ✅ Correct (build_head): the heads for (1280, 5), (256, 3) and (4, 2) are right.
+    CheckResult(ok=True)
+    """
+
+    def body():
+        import keras
+
+        rng = np.random.default_rng(6)
+        for n, c in [(1280, 5), (256, 3), (4, 2)]:
+            call = f"build_head({n}, {c})"
+            model = _call(func, "build_head", n, c)
+            if not isinstance(model, keras.Model):
+                raise _Failed(f"{call} returned a {type(model).__name__}; return a keras.Model "
+                              "(keras.Model(inputs, outputs) or keras.Sequential).")
+            x = rng.normal(size=(6, n)).astype("float32")
+            try:
+                p = keras.ops.convert_to_numpy(model(x, training=False))
+            except Exception as err:
+                raise _Failed(f"{call}: the model cannot read a batch of shape (6, {n}) "
+                              f"({type(err).__name__}). Hint: its input is keras.Input(shape=({n},)).") from None
+            if p.shape != (6, c):
+                raise _Failed(f"{call}: a batch of shape (6, {n}) gives an output of shape {p.shape}; "
+                              f"expected one probability per class. Hint: Dense({c}, ...).")
+            if not (np.all(p >= 0) and np.allclose(p.sum(axis=1), 1, atol=1e-4)):
+                raise _Failed(f"{call}: the outputs are not probabilities (each row should be >= 0 and "
+                              "sum to 1). Hint: activation=\"softmax\".")
+            dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+            params = model.count_params()
+            if len(dense) != 1 or params != (n + 1) * c:
+                raise _Failed(f"{call} has {params} parameters in {len(dense)} Dense layer(s). Hint: "
+                              "the head is a linear classifier on the features: one Dense layer with "
+                              "a weight per feature and class plus a bias per class.")
+        return "the heads for (1280, 5), (256, 3) and (4, 2) are right."
+
+    return _run("build_head", body)
+
+
+def check_per_class_subset(func) -> CheckResult:
+    """Check ``func(y, n, seed)``: pick ``n`` random examples of every class.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(y, n, seed)`` with int labels ``y`` (N,), an int ``n`` and an int
+        ``seed`` must return an int array of indices into ``y``: ``n`` distinct
+        indices of every class present in ``y``, chosen at random with
+        ``np.random.default_rng(seed)``; the same seed gives the same indices.
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> def subset(y, n, seed):
+    ...     rng = np.random.default_rng(seed)
+    ...     return np.concatenate([rng.choice(np.flatnonzero(y == c), n, replace=False)
+    ...                            for c in np.unique(y)])
+    >>> check_per_class_subset(subset)
+    ✅ Correct (per_class_subset): n of every class, no repeats, random and reproducible.
+    CheckResult(ok=True)
+    """
+    y = np.repeat(np.arange(5), [40, 60, 30, 45, 50])
+    np.random.default_rng(6).shuffle(y)
+
+    def get(labels, n, seed):
+        got = _call(func, "per_class_subset", labels.copy(), n, seed)
+        try:
+            idx = np.asarray(got)
+        except Exception:
+            idx = np.array([])
+        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer):
+            raise _Failed(f"per_class_subset(y, {n}, {seed}) returned {_short(got)}; return a 1D array "
+                          "of int indices into y.")
+        if idx.size and (idx.min() < 0 or idx.max() >= len(labels)):
+            raise _Failed(f"per_class_subset(y, {n}, {seed}) returned indices outside 0..{len(labels) - 1}.")
+        return idx
+
+    def body():
+        for n in (1, 5, 25):
+            idx = get(y, n, 0)
+            counts = np.bincount(y[idx], minlength=5)
+            if len(set(idx.tolist())) != len(idx):
+                raise _Failed(f"per_class_subset(y, {n}, 0) picks some examples twice. "
+                              "Hint: rng.choice(..., replace=False).")
+            if not np.all(counts == n):
+                raise _Failed(f"per_class_subset(y, {n}, 0) gives {counts.tolist()} examples per class; "
+                              f"expected {n} of each. Hint: choose among np.flatnonzero(y == c) for each class c.")
+        a, b, c = get(y, 10, 1), get(y, 10, 1), get(y, 10, 2)
+        if not np.array_equal(np.sort(a), np.sort(b)):
+            raise _Failed("two calls with the same seed gave different subsets. Hint: make the "
+                          "generator inside the function, np.random.default_rng(seed).")
+        if np.array_equal(np.sort(a), np.sort(c)):
+            raise _Failed("seeds 1 and 2 gave the same subset. Hint: draw at random with "
+                          "np.random.default_rng(seed), not the first n of each class.")
+        first = np.concatenate([np.flatnonzero(y == k)[:10] for k in range(5)])
+        if np.array_equal(np.sort(a), np.sort(first)):
+            raise _Failed("the subset is the first 10 examples of each class. Hint: draw them at random.")
+        return "n of every class, no repeats, random and reproducible."
+
+    return _run("per_class_subset", body)
+
+
+def check_precision_recall(func) -> CheckResult:
+    """Check ``func(cm)``: per-class precision and recall from a confusion matrix.
+
+    ``cm[i, j]`` counts the examples of true class ``i`` predicted as class
+    ``j``. Recall of class ``i``: the share of its examples predicted as ``i``;
+    precision: the share of the predictions ``i`` that are right. A class that
+    is never predicted gets precision 0.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(cm)`` with a square int ndarray must return a pair
+        ``(precision, recall)`` of float arrays, shape (n_classes,).
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> def pr(cm):
+    ...     d = np.diag(cm).astype(float)
+    ...     return d / np.maximum(cm.sum(axis=0), 1), d / cm.sum(axis=1)
+    >>> check_precision_recall(pr)
+    ✅ Correct (precision_recall): right on 3 confusion matrices.
+    CheckResult(ok=True)
+    """
+    cases = [
+        np.array([[8, 2], [1, 9]]),
+        np.array([[50, 3, 7], [10, 30, 0], [5, 5, 40]]),
+        np.array([[5, 0, 1], [2, 0, 3], [0, 0, 9]]),  # class 1 never predicted
+    ]
+
+    def want(cm):
+        d = np.diag(cm).astype(float)
+        cols = cm.sum(axis=0)
+        precision = np.divide(d, cols, out=np.zeros_like(d), where=cols > 0)
+        return precision, d / cm.sum(axis=1)
+
+    def body():
+        for cm in cases:
+            call = f"precision_recall(<{len(cm)}x{len(cm)} matrix>)"
+            got = _call(func, "precision_recall", cm.copy())
+            if not isinstance(got, (tuple, list)) or len(got) != 2:
+                raise _Failed(f"{call} returned {_short(got)}; return a pair (precision, recall).")
+            p, r = (_as_vector(v, "precision_recall (each entry)") for v in got)
+            wp, wr = want(cm)
+            if p.shape != wp.shape or r.shape != wr.shape:
+                raise _Failed(f"{call}: expected two arrays of {len(cm)} values, one per class.")
+            if np.any(np.isnan(p)) or np.any(np.isnan(r)):
+                raise _Failed(f"{call} gives nan. Hint: a class that is never predicted has no "
+                              "predictions to be right about: give it precision 0.")
+            if np.allclose(p, wp) and np.allclose(r, wr):
+                continue
+            if np.allclose(p, wr) and np.allclose(r, wp):
+                raise _Failed(f"{call}: precision and recall are swapped. Hint: rows are the true "
+                              "classes (recall divides by row sums), columns the predictions.")
+            which = "precision" if not np.allclose(p, wp) else "recall"
+            raise _Failed(f"{call}: the {which} is not right. Hint: divide the diagonal by the "
+                          f"{'column' if which == 'precision' else 'row'} sums.")
+        return f"right on {len(cases)} confusion matrices."
+
+    return _run("precision_recall", body)
