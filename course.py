@@ -5,7 +5,7 @@ Needs nothing but Python 3.10+ with pip and venv:
 
     python3 course.py lab            # make .venv if needed, install, open JupyterLab on lessons/
     python3 course.py test           # make or reuse .venv, run every test (fast mode)
-    python3 course.py test --full    # maintainers: full mode, strict output comparison
+    python3 course.py test --complete  # maintainers: complete run, strict output comparison
 
 Both create the virtual environment ``.venv`` next to this file the first
 time, install the course with the exact versions in ``constraints.txt``, and
@@ -85,21 +85,21 @@ def cmd_lab(python: Path, extra: list[str]) -> int:
 
 
 def cmd_test(python: Path, extra: list[str]) -> int:
-    full = "--full" in extra
-    extra = [a for a in extra if a != "--full"]
+    complete = "--complete" in extra
+    extra = [a for a in extra if a != "--complete"]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
-    env["COURSE_FAST"] = "0" if full else "1"
-    nbval = ["--nbval"] if full else ["--nbval-lax"]
+    env["COURSE_FAST"] = "0" if complete else "1"
+    nbval = ["--nbval"] if complete else ["--nbval-lax"]
     cmd = [
         python, "-m", "pytest",
         "tests", "course_utils", "lessons",
         "--doctest-modules",
         *nbval, "--nbval-current-env",
         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-        "--nbval-cell-timeout", "3600" if full else "900",
+        "--nbval-cell-timeout", "3600" if complete else "900",
         *extra,
     ]
-    print(f"Running the tests in {'FULL' if full else 'fast'} mode (COURSE_FAST={env['COURSE_FAST']})")
+    print(f"Running the tests in {'a COMPLETE run' if complete else 'fast mode'} (COURSE_FAST={env['COURSE_FAST']})")
     print("+", " ".join(str(c) for c in cmd), flush=True)
     return subprocess.call([str(c) for c in cmd], env=env, cwd=ROOT)
 

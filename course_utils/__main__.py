@@ -4,7 +4,7 @@ Commands
 --------
 doctor    versions, Keras backend, devices, data present with good checksums
 handout   student notebooks without solutions (default: build/handouts/)
-run       execute lessons top to bottom in a fresh kernel (full mode) and save
+run       execute lessons top to bottom in a fresh kernel (a complete run) and save
           their outputs in place
 grade     execute and score a folder of student notebooks in fresh kernels,
           with time and memory limits: grades.csv, summaries, feedback
@@ -43,8 +43,8 @@ def lessons_dir() -> Path:
 
 
 def resolve_lessons(names) -> list[Path]:
-    """Map "01", "01_conv1d" or a path to lesson files; no names: all lessons."""
-    every = sorted(lessons_dir().glob("[0-9][0-9]_*.ipynb"))
+    """Map "01", "01_conv1d", "appendix_speed" or a path to notebooks; no names: all lessons and appendices."""
+    every = sorted(lessons_dir().glob("[0-9][0-9]_*.ipynb")) + sorted(lessons_dir().glob("appendix_*.ipynb"))
     if not names:
         return every
     found = []
@@ -114,7 +114,9 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_handout(args) -> int:
-    lessons = resolve_lessons(args.lessons)
+    # Appendices have no exercises: no handout unless one is named.
+    lessons = [p for p in resolve_lessons(args.lessons)
+               if args.lessons or not p.stem.startswith("appendix_")]
     out = Path(args.out)
     for path in handout.write_handouts(lessons, out):
         print(f"wrote {path}")
@@ -149,8 +151,8 @@ def cmd_run(args) -> int:
 
     for path in resolve_lessons(args.lessons):
         start = time.perf_counter()
-        mode = "fast" if args.fast else "full"
-        print(f"running {path.name} ({mode} mode) ...", flush=True)
+        mode = "fast mode" if args.fast else "complete run"
+        print(f"running {path.name} ({mode}) ...", flush=True)
         nb = execute_notebook(path, timeout=args.timeout, fast=args.fast)
         nbformat.write(nb, path)
         print(f"  saved {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
@@ -203,7 +205,7 @@ def main(argv=None) -> int:
     p.add_argument("lessons", nargs="*", help="lesson numbers or files (default: all)")
     p.add_argument("--out", default=str(repo_root() / "build" / "handouts"),
                    help="output folder (default: build/handouts)")
-    p = sub.add_parser("run", help="execute lessons in full mode and save their outputs")
+    p = sub.add_parser("run", help="execute lessons in a complete run (COURSE_FAST=0) and save their outputs")
     p.add_argument("lessons", nargs="*", help="lesson numbers or files (default: all)")
     p.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
     p.add_argument("--fast", action="store_true", help="run in fast mode (for a quick look; do not commit)")

@@ -347,7 +347,8 @@ def build_site(out=None, lessons=None, quiet: bool = True) -> tuple[Path, list[s
         The output folder; emptied first. Its sibling ``<out>-src`` holds the
         Sphinx sources the build reads (kept, to look at).
     lessons : list of path-like, optional
-        Lesson notebooks (default: every ``lessons/NN_*.ipynb``).
+        Lesson notebooks (default: every ``lessons/NN_*.ipynb``, then every
+        ``lessons/appendix_*.ipynb``).
     quiet : bool
         Hide Sphinx's progress lines (warnings are always returned).
 
@@ -374,8 +375,10 @@ def build_site(out=None, lessons=None, quiet: bool = True) -> tuple[Path, list[s
 
     root = repo_root()
     out = Path(out) if out is not None else root / "build" / "site"
-    lessons = [Path(p) for p in (lessons if lessons is not None
-                                 else sorted((root / "lessons").glob("[0-9][0-9]_*.ipynb")))]
+    if lessons is None:
+        lessons = (sorted((root / "lessons").glob("[0-9][0-9]_*.ipynb"))
+                   + sorted((root / "lessons").glob("appendix_*.ipynb")))
+    lessons = [Path(p) for p in lessons]
     for path in lessons:
         if path.suffix != ".ipynb" or not path.is_file():
             raise ValueError(f"lessons must be notebook files; {str(path)!r} is not one")

@@ -10,6 +10,9 @@ from course_utils.handout import solution_regions
 from course_utils.runtime import repo_root
 
 LESSONS = sorted((repo_root() / "lessons").glob("[0-9][0-9]_*.ipynb"))
+# Appendices (infrastructure detours such as speed) have no exercises and no number.
+APPENDICES = sorted((repo_root() / "lessons").glob("appendix_*.ipynb"))
+NOTEBOOKS = LESSONS + APPENDICES
 
 
 def read(path: Path):

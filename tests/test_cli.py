@@ -1,4 +1,4 @@
-"""The command line: run (in a fresh kernel, full mode) and the JupyterLab command."""
+"""The command line: run (in a fresh kernel, a complete run) and the JupyterLab command."""
 
 import json
 import os
@@ -15,7 +15,7 @@ import pytest
 from course_utils.runtime import repo_root
 
 
-def test_run_executes_in_full_mode_and_saves(tmp_path):
+def test_run_executes_a_complete_run_and_saves(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("import course_utils\nprint('fast:', course_utils.fast_mode())"),
         nbformat.v4.new_code_cell("import os\nprint(os.getcwd())"),

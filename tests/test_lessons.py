@@ -1,4 +1,4 @@
-"""Lint for committed lessons: executed cleanly in full mode, with the course's skeleton."""
+"""Lint for committed lessons: executed cleanly in a complete run, with the course's skeleton."""
 
 import json
 import re
@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from lessons_helpers import LESSONS, exercises, read
+from lessons_helpers import APPENDICES, LESSONS, NOTEBOOKS, exercises, read
 
 from course_utils.runtime import COLAB_URL, repo_root
 
@@ -30,7 +30,7 @@ def all_text(cell):
     return "".join(parts)
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_executed_top_to_bottom_without_errors(path):
     cells = [c for c in code_cells(read(path)) if c.source.strip()]
     assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1)), (
@@ -44,13 +44,13 @@ def test_executed_top_to_bottom_without_errors(path):
         assert not NOISE.search(all_text(cell)), f"cell {i} shows TensorFlow start-up noise"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
-def test_committed_outputs_are_from_full_mode(path):
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_outputs_are_from_a_complete_run(path):
     setup = code_cells(read(path))[0]
-    assert "Fast mode: off" in all_text(setup), "commit outputs of a full-mode run"
+    assert "Fast mode: off" in all_text(setup), "commit outputs of a complete run (COURSE_FAST=0)"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_metadata_and_size(path):
     nb = read(path)
     assert "widgets" not in nb.metadata
@@ -59,7 +59,7 @@ def test_metadata_and_size(path):
     assert not any("execution" in c.metadata for c in nb.cells), "no timing metadata"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_colab_badge_points_to_this_file(path):
     first = read(path).cells[0]
     assert first.cell_type == "markdown"
@@ -87,7 +87,7 @@ def test_skeleton(path):
     assert asserts >= 5, "lessons prove their claims with self-checks"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_figures_have_labelled_axes(path):
     for i, cell in enumerate(code_cells(read(path))):
         plots = re.search(r"\.(plot|stem|bar|step|scatter)\(", cell.source)
@@ -95,12 +95,24 @@ def test_figures_have_labelled_axes(path):
             assert "set_xlabel" in cell.source and "set_ylabel" in cell.source, f"cell {i}: label the axes"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_trailing_semicolons(path):
     """nbval runs cells without history, so IPython ignores a final ';' there: use plt.show()."""
     for i, cell in enumerate(code_cells(read(path))):
         lines = [line for line in cell.source.rstrip().splitlines() if line.strip()]
         assert not (lines and lines[-1].rstrip().endswith(";")), f"cell {i}: end with plt.show(), not ';'"
+
+
+@pytest.mark.parametrize("path", APPENDICES, ids=lambda p: p.stem)
+def test_appendix_skeleton(path):
+    nb = read(path)
+    title = nb.cells[0].source
+    assert re.search(r"^# Appendix [A-Z] · ", title, re.M), "a title: '# Appendix A · ...'"
+    assert "You will learn" in title
+    setup = code_cells(nb)[0].source
+    assert "google.colab" in setup and "course_utils.setup(" in setup
+    assert any(re.search(r"^## Summary", c.source, re.M) for c in nb.cells if c.cell_type == "markdown")
+    assert not list(exercises(nb)), "appendices have no graded exercises"
 
 
 def colab_block(path):
@@ -111,7 +123,7 @@ def colab_block(path):
 
 def test_every_lesson_has_the_same_colab_block():
     """One way to run on Colab: clone, install without touching Colab's packages, import."""
-    blocks = {path.name: colab_block(path) for path in LESSONS}
+    blocks = {path.name: colab_block(path) for path in NOTEBOOKS}
     assert len(set(blocks.values())) == 1, blocks
     block = next(iter(blocks.values()))
     assert "git clone" in block and "--no-deps" in block
@@ -124,7 +136,7 @@ def test_ruff_is_clean():
 
 
 def test_notebooks_are_valid_json_with_one_setup_cell():
-    for path in LESSONS:
+    for path in NOTEBOOKS:
         nb = json.loads(path.read_text(encoding="utf-8"))
         setups = [c for c in nb["cells"] if "course_utils.setup(" in "".join(c["source"])]
         assert len(setups) == 1, path.name

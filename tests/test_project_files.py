@@ -88,7 +88,7 @@ def test_readme_lists_every_lesson_with_a_colab_badge():
 def test_readme_sections():
     readme = (ROOT / "README.md").read_text().lower()
     for words in ["colab", "conda", "fast mode", "handout", "licen", "refresh", "python -m course_utils run",
-                  "python -m course_utils doctor", "python -m course_utils handout", "--full"]:
+                  "python -m course_utils doctor", "python -m course_utils handout", "--complete"]:
         assert words in readme, words
 
 
