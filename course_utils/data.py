@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import io
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -108,12 +109,36 @@ def _restore_hint(path: Path) -> str:
         return "delete it so that it is downloaded again"
 
 
+def _listed_sha256(path: Path) -> str | None:
+    """The SHA-256 that the ``SHA256SUMS`` next to ``path`` lists for it, if any."""
+    sums = path.parent / "SHA256SUMS"
+    if not sums.is_file():
+        return None
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].lstrip("*") == path.name:
+            return parts[0]
+    return None
+
+
 def _verified(path: Path, expected: str, decompress: bool) -> bytes:
-    """Read ``path`` and return its (decompressed) bytes if the hash matches."""
+    """Read ``path`` and return its (decompressed) bytes if the hashes match.
+
+    A file listed in the ``SHA256SUMS`` beside it (every shipped file) is
+    checked byte for byte first, so a corrupt or truncated ``.gz`` gets this
+    module's error, naming the file, before anything tries to decompress it.
+    """
     raw = path.read_bytes()
+    listed = _listed_sha256(path)
+    if listed is not None and _sha256(raw) != listed:
+        raise DatasetError(
+            f"{path}: the SHA-256 of the file is {_sha256(raw)}, but "
+            f"{path.parent / 'SHA256SUMS'} lists {listed}. The file is corrupt, truncated "
+            f"or was changed; {_restore_hint(path)}."
+        )
     try:
         content = gzip.decompress(raw) if decompress else raw
-    except (OSError, EOFError) as err:
+    except (OSError, EOFError, zlib.error) as err:
         raise DatasetError(
             f"{path} is not a valid gzip file ({err}): it is corrupt or "
             f"truncated; {_restore_hint(path)}."

@@ -211,3 +211,19 @@ def test_doctor_reports_all_good():
     assert "All good" in out.stdout
     assert "ok           fashion-mnist/train-images-idx3-ubyte.gz" in out.stdout
     assert "backend       tensorflow" in out.stdout
+
+
+@pytest.mark.parametrize("name", FASHION_FILES)
+@pytest.mark.parametrize("where", ["middle", "end"])
+def test_one_changed_byte_in_a_shipped_gzip_is_named(isolated, name, where):
+    """One changed byte of a shipped .gz: the course's error naming the file, not zlib's."""
+    folder = isolated / "datasets" / "fashion-mnist"
+    shutil.copytree(SHIPPED / "fashion-mnist", folder)
+    bad = folder / name
+    raw = bytearray(bad.read_bytes())
+    raw[len(raw) // 2 if where == "middle" else -3] ^= 0x01
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(data.DatasetError) as info:
+        data.load_fashion_mnist()
+    message = str(info.value)
+    assert str(bad) in message and "corrupt" in message and "SHA256SUMS" in message, message
