@@ -11,11 +11,12 @@ pretrained ImageNet weights offline, EfficientNet-Lite0 (lesson 06)
 conv      reference convolution code and output sizes
 plotting  the course's plot style and image grids
 arch      parameter and multiply-add counts, receptive fields (lesson 07)
-checks    feedback for the exercises
+checks    feedback for the exercises (a package: shared machinery, one module per lesson)
 handout   student notebooks without solutions
 grade     execute and score returned student notebooks (python -m course_utils grade)
 site      the course as a static website (python -m course_utils site)
 bench     training-speed benchmark (python -m course_utils bench train)
+fork      the repository's owner/name in every badge and set-up cell (python -m course_utils fork)
 """
 
 from .runtime import FAST_ENV, fast_mode, on_colab, repo_root, setup

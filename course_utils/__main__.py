@@ -12,6 +12,8 @@ bench     training speed: `bench train` measures images/s of lesson 05's CNN
           for several batch sizes, with and without XLA, and prints a table
 site      the course as a static website in build/site/, from the committed
           lessons (needs the site extra: pip install -e ".[site]")
+fork      point the Colab badges, set-up cells, README and site at a fork
+          (OWNER/NAME) instead of the course's own repository
 """
 
 from __future__ import annotations
@@ -196,6 +198,19 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def cmd_fork(args) -> int:
+    from . import fork
+
+    try:
+        changed = fork.move_to(args.slug)
+    except ValueError as err:
+        raise SystemExit(f"error: {err}") from None
+    for path in changed:
+        print(f"rewrote {path.relative_to(repo_root()).as_posix()}")
+    print(f"{len(changed)} files now point at {args.slug}; commit them in your fork.")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -230,8 +245,10 @@ def main(argv=None) -> int:
     p.add_argument("--memory", type=int, default=2048, help="MB of memory per kernel (default 2048)")
     p.add_argument("--max-output", type=int, default=200_000,
                    help="characters of output kept per cell (default 200000)")
+    p = sub.add_parser("fork", help="point badges, set-up cells and links at a fork OWNER/NAME")
+    p.add_argument("slug", help="the fork's GitHub repository, OWNER/NAME")
     args = parser.parse_args(argv)
-    commands = {"doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run,
+    commands = {"fork": cmd_fork, "doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run,
                 "grade": cmd_grade, "bench": cmd_bench, "site": cmd_site}
     return commands[args.command](args)
 

@@ -273,7 +273,7 @@ def home_page(readme: str, lessons) -> str:
     --------
     >>> page = home_page("# Course\\n\\nSee [the data](datasets/README.md).\\n"
     ...                  "## Layout\\n\\nfolders\\n", ["01_a.ipynb"])
-    >>> "(https://github.com/cnn-course/cnn-course/blob/main/datasets/README.md)" in page
+    >>> f"({GITHUB_URL}/blob/main/datasets/README.md)" in page
     True
     >>> "folders" in page, "lessons/01_a" in page
     (False, True)

@@ -95,3 +95,18 @@ def test_readme_sections():
 def test_gitignore_keeps_build_and_venv_out():
     ignored = Path(ROOT / ".gitignore").read_text().split()
     assert ".venv/" in ignored and "build/" in ignored
+
+
+def test_issue_form_asks_for_lesson_cell_what_happened_and_environment():
+    form = yaml.safe_load((repo_root() / ".github" / "ISSUE_TEMPLATE" / "problem.yml").read_text())
+    assert {"name", "description", "body"} <= set(form)
+    fields = {item["id"]: item for item in form["body"] if "id" in item}
+    for needed in ["lesson", "cell", "what-happened", "where", "doctor"]:
+        assert fields[needed]["validations"]["required"] is True, needed
+    assert "python -m course_utils doctor" in fields["doctor"]["attributes"]["description"]
+    where = " ".join(fields["where"]["attributes"]["options"])
+    for place in ["Colab", "Kaggle", "conda", "Windows", "macOS", "Linux"]:
+        assert place in where
+    lessons = fields["lesson"]["attributes"]["options"]
+    numbered = sorted(p.name[:2] for p in (repo_root() / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    assert [o[:2] for o in lessons if o[:2].isdigit()] == numbered, "one option per lesson"
