@@ -1,37 +1,216 @@
-"""Exercise checks: correct for right answers, 'not yet' with a hint otherwise, never the answer."""
+"""Exercise checks: correct for right answers, 'not yet' with a hint otherwise, never the answer.
+
+The checks of exercises 1 and 2 read the student's source (calls they rule
+out), so the answers here are functions defined with ``def``.
+"""
 
 import numpy as np
 import pytest
+import scipy.signal
 from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet
 
-from course_utils import checks
+from course_utils import checks, conv
+
+correlate_alias = np.correlate  # an alias made "in another cell"
+
+
+# ---------------------------------------------------------------- exercise 1
+def correlate_right(x, h):
+    y = np.zeros(len(x) - len(h) + 1)
+    for n in range(len(y)):
+        for k in range(len(h)):
+            y[n] += x[n + k] * h[k]
+    return y
+
+
+def correlate_dot(x, h):  # a loop over positions with a dot product: also right
+    return np.array([x[n : n + len(h)] @ h for n in range(len(x) - len(h) + 1)])
+
+
+def correlate_np(x, h):
+    return np.correlate(x, h, "valid")
+
+
+def correlate_scipy(x, h):
+    return scipy.signal.correlate(x, h, mode="valid")
+
+
+def correlate_course(x, h):
+    return conv.correlate1d(x, h)
+
+
+def correlate_aliased(x, h):
+    return correlate_alias(x, h, "valid")
+
+
+def convolve_loop(x, h):  # the flip error
+    y = np.zeros(len(x) - len(h) + 1)
+    for n in range(len(y)):
+        for k in range(len(h)):
+            y[n] += x[n + k] * h[len(h) - 1 - k]
+    return y
+
+
+def correlate_short(x, h):  # off by one: the last position is missing
+    y = np.zeros(len(x) - len(h))
+    for n in range(len(y)):
+        for k in range(len(h)):
+            y[n] += x[n + k] * h[k]
+    return y
+
+
+def correlate_last_zero(x, h):  # right length, the loop stops one short
+    y = np.zeros(len(x) - len(h) + 1)
+    for n in range(len(x) - len(h)):
+        for k in range(len(h)):
+            y[n] += x[n + k] * h[k]
+    return y
+
+
+def correlate_one_more(x, h):  # off by one the other way: reads past the end (wraps with x[-1]?)
+    y = np.zeros(len(x) - len(h) + 2)
+    for n in range(len(y)):
+        for k in range(len(h)):
+            if n + k < len(x):
+                y[n] += x[n + k] * h[k]
+    return y
+
+
+def correlate_backwards(x, h):  # outputs in reverse order
+    y = np.zeros(len(x) - len(h) + 1)
+    for n in range(len(y)):
+        for k in range(len(h)):
+            y[len(y) - 1 - n] += x[n + k] * h[k]
+    return y
+
+
+def correlate_centred(x, h):  # 'same'-style indexing around the kernel's centre: wrong for even K
+    c = len(h) // 2
+    y = np.zeros(len(x) - len(h) + 1)
+    for n in range(len(y)):
+        for k in range(len(h)):
+            y[n] += x[n + c + k - c] * h[k] if len(h) % 2 else x[n + k - 1] * h[k]
+    return y
+
+
+def correlate_needs_two_taps(x, h):  # written for the two-tap example only
+    y = np.zeros(len(x) - len(h) + 1)
+    for n in range(len(y)):
+        y[n] = x[n] * h[0] + x[n + 1] * h[1]
+    return y
+
+
+def correlate_one_tap(x, h):  # "a one-tap kernel leaves the signal as it is"
+    if len(h) == 1:
+        return x.copy()
+    return correlate_right(x, h)
+
+
+def correlate_whole(x, h):  # kernel as long as the signal: multiplied, not summed
+    if len(h) == len(x):
+        return x * h
+    return correlate_right(x, h)
+
+
+# ---------------------------------------------------------------- exercise 2
+def length_right(n, k, mode):
+    return {"full": n + k - 1, "same": max(n, k), "valid": n - k + 1}[mode]
+
+
+def length_full_off_by_one(n, k, mode):
+    return {"full": n + k, "same": n, "valid": n - k + 1}[mode]
+
+
+def length_valid_off_by_one(n, k, mode):
+    return {"full": n + k - 1, "same": n, "valid": n - k}[mode]
+
+
+def length_float(n, k, mode):
+    return float({"full": n + k - 1, "same": n, "valid": n - k + 1}[mode])
+
+
+def length_by_np(n, k, mode):
+    return len(np.convolve(np.ones(n), np.ones(k), mode))
+
+
+def length_same_is_full(n, k, mode):
+    return n + k - 1 if mode in ("full", "same") else n - k + 1
+
+
+# ---------------------------------------------------------------- exercise 3
+def kernel_right(m):
+    return np.convolve(np.ones(m) / m, [1, -1])
+
+
+def kernel_by_hand(m):
+    g = np.zeros(m + 1)
+    g[0], g[-1] = 1 / m, -1 / m
+    return g
+
 
 RIGHT = {
-    checks.check_correlate_loop: lambda x, h: np.correlate(x, h, "valid"),
-    checks.check_output_length: lambda n, k, mode: {"full": n + k - 1, "same": n, "valid": n - k + 1}[mode],
-    checks.check_moving_average_kernel: lambda m: np.ones(m) / m,
+    checks.check_correlate_loop: correlate_right,
+    checks.check_output_length: length_right,
+    checks.check_smoothed_difference_kernel: kernel_right,
     checks.check_interpolation_kernel: lambda: np.array([1, 2, 3, 2, 1]) / 3,
+    checks.check_predict_convolution: lambda: ([1, -1, -1], "C", 50),
 }
 
 WRONG = [
-    (checks.check_correlate_loop, lambda x, h: np.convolve(x, h, "valid"), "flipped"),
-    (checks.check_correlate_loop, lambda x, h: np.correlate(x, h, "full"), "length"),
-    (checks.check_correlate_loop, lambda x, h: np.correlate(x, h, "valid") + 1, "wrong values"),
+    (checks.check_correlate_loop, correlate_np, "rules out"),
+    (checks.check_correlate_loop, correlate_scipy, "rules out"),
+    (checks.check_correlate_loop, correlate_course, "rules out"),
+    (checks.check_correlate_loop, correlate_aliased, "under another name"),
+    (checks.check_correlate_loop, convolve_loop, "flipped"),
+    (checks.check_correlate_loop, correlate_short, "length"),
+    (checks.check_correlate_loop, correlate_one_more, "length"),
+    (checks.check_correlate_loop, correlate_last_zero, "the last position"),
+    (checks.check_correlate_loop, correlate_backwards, "reverse order"),
+    (checks.check_correlate_loop, correlate_centred, "wrong values"),
+    (checks.check_correlate_loop, correlate_needs_two_taps, "wrong values"),
+    (checks.check_correlate_loop, correlate_one_tap, "wrong values"),
+    (checks.check_correlate_loop, correlate_whole, "len(x)=5 and len(h)=5"),
     (checks.check_correlate_loop, lambda x, h: 1 / 0, "ZeroDivisionError"),
-    (checks.check_output_length, lambda n, k, mode: n + k - 1, "mode='same'"),
-    (checks.check_output_length, lambda n, k, mode: float(n), "must return an int"),
-    (checks.check_moving_average_kernel, lambda m: np.ones(m), "add up to 1"),
-    (checks.check_moving_average_kernel, lambda m: np.ones(m + 1) / (m + 1), "length"),
+    (checks.check_output_length, length_full_off_by_one, "mode='full'"),
+    (checks.check_output_length, length_valid_off_by_one, "mode='valid'"),
+    (checks.check_output_length, length_same_is_full, "mode='same'"),
+    (checks.check_output_length, length_float, "must return an int"),
+    (checks.check_output_length, length_by_np, "rules out"),
+    (checks.check_smoothed_difference_kernel, lambda m: np.ones(m) / m, "length"),
+    (checks.check_smoothed_difference_kernel, lambda m: np.convolve(np.ones(m) / m, [1, -1], "same"), "length"),
+    (checks.check_smoothed_difference_kernel, lambda m: np.convolve(np.ones(m) / m, [-1, 1]), "sign"),
+    (checks.check_smoothed_difference_kernel, lambda m: np.correlate(np.ones(m + 1) / m, [1, -1], "same"), "sign"),
+    (checks.check_smoothed_difference_kernel, lambda m: np.convolve(np.ones(m), [1, -1]), "scale"),
+    (checks.check_smoothed_difference_kernel, lambda m: np.r_[np.ones(m) / m, 0.0], "add up to"),
+    (checks.check_smoothed_difference_kernel, lambda m: np.r_[1.0, np.zeros(m - 1), -1.0] / (m + 1), "scale"),
     (checks.check_interpolation_kernel, lambda: np.array([0.5, 1.0, 0.5]), "in-between"),
     (checks.check_interpolation_kernel, lambda: np.array([1.0, 1.0]), "even length"),
     (checks.check_interpolation_kernel, lambda: np.ones(7), "original samples"),
+    (checks.check_interpolation_kernel, lambda: np.r_[0, 0, np.array([1, 2, 3, 2, 1]) / 3], "original samples"),
     (checks.check_interpolation_kernel, lambda: [[1.0]], "1D"),
+    (checks.check_predict_convolution, lambda: ([-1, 1, 1], "C", 50), "(a)"),       # no flip
+    (checks.check_predict_convolution, lambda: ([3, 1, -1], "C", 50), "(a)"),       # start of 'full'
+    (checks.check_predict_convolution, lambda: ([1, -1, -1], "A", 50), "(b)"),      # centre-heavy blur
+    (checks.check_predict_convolution, lambda: ([1, -1, -1], "D", 50), "(b)"),      # sums to zero
+    (checks.check_predict_convolution, lambda: ([1, -1, -1], "C", 49), "(c)"),      # floor, not ceil
+    (checks.check_predict_convolution, lambda: ([1, -1, -1], "C", 51), "(c)"),
+    (checks.check_predict_convolution, lambda: ([1, -1, -1], "C"), "must return 3 answers"),
 ]
 
 
 @pytest.mark.parametrize("check", list(RIGHT), ids=lambda c: c.__name__)
 def test_right_answer_is_correct(check, capsys):
     assert_correct(check, RIGHT[check], capsys)
+
+
+@pytest.mark.parametrize("check,func", [
+    (checks.check_correlate_loop, correlate_dot),
+    (checks.check_smoothed_difference_kernel, kernel_by_hand),
+    (checks.check_interpolation_kernel, lambda: np.r_[0.0, np.array([1, 2, 3, 2, 1]) / 3, 0.0]),
+    (checks.check_predict_convolution, lambda: (np.array([1.0, -1.0, -1.0]), " c ", np.int64(50))),
+])
+def test_other_right_answers_are_correct(check, func, capsys):
+    assert_correct(check, func, capsys)
 
 
 @pytest.mark.parametrize("check", list(RIGHT), ids=lambda c: c.__name__)
@@ -44,6 +223,11 @@ def test_wrong_answer_gets_a_hint(check, func, hint, capsys):
     assert_not_yet(check, func, capsys, hint)
 
 
+def test_every_check_has_three_kinds_of_wrong_answers():
+    for check in RIGHT:
+        assert len({hint for c, _, hint in WRONG if c is check}) >= 3, check.__name__
+
+
 def test_feedback_never_shows_the_answer(capsys):
     checks.check_interpolation_kernel(lambda: np.array([0.5, 1.0, 0.5]))
     out = capsys.readouterr().out
@@ -52,12 +236,18 @@ def test_feedback_never_shows_the_answer(capsys):
     checks.check_output_length(lambda n, k, mode: 0)
     out = capsys.readouterr().out
     assert "n + k - 1" not in out and "n - k + 1" not in out
+    checks.check_smoothed_difference_kernel(lambda m: np.ones(m) / m)
+    out = capsys.readouterr().out
+    assert "m + 1" not in out and "1/m" not in out
+    checks.check_predict_convolution(lambda: ([0, 0, 0], "a", 0))
+    out = capsys.readouterr().out
+    assert "50" not in out and "-1, -1" not in out
 
 
 def test_not_a_function(capsys):
-    assert_not_yet(checks.check_moving_average_kernel, np.ones(3), capsys, "expected a function")
+    assert_not_yet(checks.check_smoothed_difference_kernel, np.ones(3), capsys, "expected a function")
 
 
 def test_result_shows_nothing_in_a_notebook():
-    result = checks.check_moving_average_kernel(RIGHT[checks.check_moving_average_kernel])
+    result = checks.check_smoothed_difference_kernel(RIGHT[checks.check_smoothed_difference_kernel])
     assert result._ipython_display_() is None and bool(result)

@@ -27,26 +27,30 @@ pytestmark = pytest.mark.skipif(LESSON01 is None, reason="lesson 01 is not there
 LANDLOCK = grade.landlock_abi() > 0
 TIMEOUT, MEMORY = 8, 600  # seconds per cell, MB per kernel, for the synthetic run
 
-ALL = ["passed"] * 4
-STUBS = ["not attempted"] * 4
+ALL = ["passed"] * 5
+STUBS = ["not attempted"] * 5
 EXPECTED = {
     "all_correct": ALL,
     "all_stubs": STUBS,
-    "one_wrong": ["passed", "passed", "not yet", "passed"],
-    "one_error": ["passed", "error", "passed", "passed"],
-    "infinite_loop": ["timeout", "timeout", "passed", "passed"],
-    "crash": ["passed", "error", "error", "error"],
-    "tampered_check": ["not attempted", "passed", "not yet", "passed"],
-    "deleted_check": ["not yet", "not attempted", "passed", "not attempted"],
-    "invalid_json": ["invalid notebook"] * 4,
-    "mixup": ["wrong lesson"] * 4,
+    "one_wrong": ["passed", "passed", "not yet", "passed", "passed"],
+    "one_error": ["passed", "error", "passed", "passed", "passed"],
+    "infinite_loop": ["timeout", "timeout", "passed", "passed", "passed"],
+    "crash": ["passed", "error", "error", "error", "passed"],
+    "tampered_check": ["not attempted", "passed", "not yet", "passed", "not attempted"],
+    "deleted_check": ["not yet", "not attempted", "passed", "not attempted", "not attempted"],
+    "invalid_json": ["invalid notebook"] * 5,
+    "mixup": ["wrong lesson"] * 5,
     "noisy": ALL,
-    "memory": ["error", "error", "passed", "passed"],
-    "patches_checks": ["passed", "not attempted", "not attempted", "not attempted"],
+    "memory": ["error", "error", "passed", "passed", "passed"],
+    "patches_checks": ["passed"] + ["not attempted"] * 4,
     "colab_user": ALL,
 }
 if LANDLOCK:
-    EXPECTED["escape"] = ["error", "passed", "error", "passed"]
+    EXPECTED["escape"] = ["error", "passed", "error", "passed", "passed"]
+
+
+# A wrong answer to exercise 3: the right shape, without the average's 1/m.
+WRONG3 = "def smoothed_difference_kernel(m):\n    return np.convolve(np.ones(m), [1, -1])\n"
 
 
 def lesson01():
@@ -64,7 +68,7 @@ class Builder:
     def cell(self, nb, cell_id):
         return next(c for c in nb.cells if c.get("id") == cell_id)
 
-    def make(self, answers=None, checks=None, solved=(1, 2, 3, 4)):
+    def make(self, answers=None, checks=None, solved=(1, 2, 3, 4, 5)):
         """``solved``: exercises that get the instructor's answer; ``answers``: other sources;
         ``checks``: new check-cell sources (None deletes the cell)."""
         nb = copy.deepcopy(self.lesson.handout)
@@ -100,7 +104,7 @@ def make_submissions(root, outside):
     ex = {e.number: e for e in b.lesson.exercises}
     write(b.make(), root / "all_correct" / "lesson_02_final.ipynb")  # the file name does not matter
     write(b.make(solved=()), root / "all_stubs" / "01_convolution_1d.ipynb")
-    wrong = b.make(answers={3: "def moving_average_kernel(m):\n    return np.ones(m)\n"})
+    wrong = b.make(answers={3: WRONG3})
     moved = b.cell(wrong, ex[1].solution_id)
     moved["id"] = "a-new-cell-id"  # a copied cell: found by the function it defines
     wrong.metadata[METADATA_KEY]["version"] = "0" * 16  # from an older handout
@@ -115,12 +119,12 @@ def make_submissions(root, outside):
     }), root / "infinite_loop" / "01_convolution_1d.ipynb")
     write(b.make(answers={
         2: "def output_length(n, k, mode):\n    raise SystemExit(3)\n",
-        3: "import ctypes\n\ndef moving_average_kernel(m):\n    return ctypes.string_at(0)  # segfault\n",
+        3: "import ctypes\n\ndef smoothed_difference_kernel(m):\n    return ctypes.string_at(0)  # segfault\n",
         4: "import os\n\ndef interpolation_kernel():\n    os._exit(1)\n",
     }), root / "crash" / "01_convolution_1d.ipynb")
     always = 'print("✅ Correct ({}): trust me")'
-    write(b.make(solved=(2, 4), answers={3: "def moving_average_kernel(m):\n    return np.ones(m)\n"},
-                 checks={1: always.format("correlate_loop"), 3: always.format("moving_average_kernel")}),
+    write(b.make(solved=(2, 4), answers={3: WRONG3},
+                 checks={1: always.format("correlate_loop"), 3: always.format("smoothed_difference_kernel")}),
           root / "tampered_check" / "01_convolution_1d.ipynb")
     write(b.make(solved=(3,), answers={
         1: 'def correlate_loop(x, h):\n    return np.convolve(x, h, "valid")\n', 4: None},
@@ -154,7 +158,7 @@ def make_submissions(root, outside):
             2: ("open('scratch.txt', 'w').write('mine')  # its own folder: allowed\n"
                 f"try:\n    open({str(victim)!r}, 'w').write('{{}}')\nexcept OSError as err:\n"
                 "    print('blocked:', type(err).__name__)\n" + b.solution[ex[2].solution_id]),
-            3: f"def moving_average_kernel(m):\n    open({str(probe)!r}, 'w').write('x')\n",
+            3: f"def smoothed_difference_kernel(m):\n    open({str(probe)!r}, 'w').write('x')\n",
             4: (f"import subprocess\nsubprocess.run(['touch', {str(probe) + '-child'!r}])\n"
                 + b.solution[ex[4].solution_id]),
         }), root / "escape" / "01_convolution_1d.ipynb")
@@ -213,7 +217,7 @@ def test_feedback_says_what_happened(graded):
     rows = graded["rows"]
     assert feedback(rows, "all_correct", 1).startswith("✅ Correct (correlate_loop)")
     assert "NotImplementedError" in feedback(rows, "all_stubs", 2)
-    assert "add up to" in feedback(rows, "one_wrong", 3)
+    assert "scale" in feedback(rows, "one_wrong", 3)
     assert "found by its function name" in feedback(rows, "one_wrong", 1)
     assert "raised KeyError" in feedback(rows, "one_error", 2)
     assert "did not finish within" in feedback(rows, "infinite_loop", 1)
@@ -235,7 +239,7 @@ def test_tampered_and_deleted_checks_do_not_help(graded):
     # The official check ran, not the student's print: the stub is still a stub, the wrong answer wrong.
     assert "NotImplementedError" in feedback(rows, "tampered_check", 1)
     assert "trust me" not in feedback(rows, "tampered_check", 3)
-    assert "convolution" in feedback(rows, "deleted_check", 1)  # the deleted check still gave its hint
+    assert "rules out" in feedback(rows, "deleted_check", 1)  # the deleted check still gave its verdict
 
 
 @pytest.mark.skipif(not LANDLOCK, reason="Landlock is not available: writes are not confined")
@@ -269,7 +273,7 @@ def test_reports_and_returned_notebooks(graded):
     assert len(returned) == len(EXPECTED) - 2
     nb = nbformat.read(out / "feedback" / "one_wrong" / "mine.ipynb", as_version=4)
     nbformat.validate(nb)
-    assert nb.cells[0].source.startswith("## Grading report: 3 of 4 exercises passed")
+    assert nb.cells[0].source.startswith("## Grading report: 4 of 5 exercises passed")
     assert "another version of the handout" in nb.cells[0].source
     colab = nbformat.read(out / "feedback" / "colab_user" / "Copy of 01_convolution_1d.ipynb", as_version=4)
     assert "recognised by the Colab badge" in colab.cells[0].source
@@ -308,7 +312,7 @@ def test_the_time_limit_of_a_notebook(tmp_path):
     write(nb, tmp_path / "subs" / "slow.ipynb")
     rows = grade.grade(tmp_path / "subs", tmp_path / "out", progress=None,
                        limits=grade.Limits(cell_timeout=4, total_timeout=8))
-    assert [r["status"] for r in rows] == ["timeout"] * 4
+    assert [r["status"] for r in rows] == ["timeout"] * 5
     assert "time limit (8 s) was reached" in rows[3]["feedback"]
 
 
@@ -414,9 +418,9 @@ def test_other_lessons_grade_their_own_solutions(tmp_path):
                     reason="timing run: set COURSE_GRADE_BENCH=1")
 def test_thirty_submissions_of_lesson_01_in_under_five_minutes(tmp_path):
     b = Builder()
-    wrong = {3: "def moving_average_kernel(m):\n    return np.ones(m)\n"}
+    wrong = {3: WRONG3}
     for i in range(30):
-        nb = b.make(answers=wrong if i % 3 == 1 else None, solved=() if i % 3 == 2 else (1, 2, 3, 4))
+        nb = b.make(answers=wrong if i % 3 == 1 else None, solved=() if i % 3 == 2 else (1, 2, 3, 4, 5))
         write(nb, tmp_path / "subs" / f"student{i:02d}" / "01_convolution_1d.ipynb")
     start = time.perf_counter()
     rows = grade.grade(tmp_path / "subs", tmp_path / "out", lesson="01")

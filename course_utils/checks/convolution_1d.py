@@ -2,20 +2,70 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
-from ._core import CheckResult, _as_vector, _call, _Failed, _run, _short
+from ._core import CheckResult, _as_vector, _call, _Failed, _forbid, _judge_answers, _run, _short
 
 __all__ = [
     "check_correlate_loop",
     "check_output_length",
-    "check_moving_average_kernel",
+    "check_smoothed_difference_kernel",
     "check_interpolation_kernel",
+    "check_predict_convolution",
 ]
+
+
+class _Absent:
+    """Stands for a library function that is not imported (its name is still forbidden)."""
+
+
+def _attr(module: str, *path):
+    """``module.path`` if that module is already imported, else a stand-in (no import here)."""
+    obj = sys.modules.get(module)
+    for part in path:
+        obj = getattr(obj, part, None)
+    return obj if obj is not None else _Absent()
+
+
+def _convolution_calls() -> dict:
+    """Library functions that correlate or convolve, by the names a student would write."""
+    import scipy.ndimage
+    import scipy.signal
+
+    from .. import conv
+
+    return {
+        "np.correlate": np.correlate,
+        "np.convolve": np.convolve,
+        "np.polymul": np.polymul,
+        "np.polynomial.polynomial.polymul": np.polynomial.polynomial.polymul,
+        "scipy.signal.correlate": scipy.signal.correlate,
+        "scipy.signal.convolve": scipy.signal.convolve,
+        "scipy.signal.fftconvolve": scipy.signal.fftconvolve,
+        "scipy.signal.oaconvolve": scipy.signal.oaconvolve,
+        "scipy.signal.lfilter": scipy.signal.lfilter,
+        "scipy.ndimage.correlate1d": scipy.ndimage.correlate1d,
+        "scipy.ndimage.convolve1d": scipy.ndimage.convolve1d,
+        "scipy.ndimage.correlate": scipy.ndimage.correlate,
+        "scipy.ndimage.convolve": scipy.ndimage.convolve,
+        "conv.conv1d": conv.conv1d,
+        "conv.correlate1d": conv.correlate1d,
+        "tf.nn.conv1d": _attr("tensorflow", "nn", "conv1d"),
+        "tf.nn.convolution": _attr("tensorflow", "nn", "convolution"),
+        "keras.ops.conv": _attr("keras", "ops", "conv"),
+        "keras.layers.Conv1D": _attr("keras", "layers", "Conv1D"),
+    }
 
 
 def check_correlate_loop(func) -> CheckResult:
     """Check a loop implementation of valid-mode 1D cross-correlation, ``func(x, h)``.
+
+    ``func`` must not call a library function that correlates or convolves
+    (``np.correlate``, ``np.convolve``, ``np.polymul``, ``scipy.signal``'s and
+    ``scipy.ndimage``'s correlate/convolve functions, ``lfilter``,
+    ``course_utils.conv``, TensorFlow or Keras convolutions).
 
     Parameters
     ----------
@@ -30,47 +80,64 @@ def check_correlate_loop(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_correlate_loop(lambda x, h: np.correlate(x, h, "valid"))
-    ✅ Correct (correlate_loop): matches np.correlate(x, h, "valid") on 5 test signals.
-    CheckResult(ok=True)
+    >>> def correlate_loop(x, h):
+    ...     return np.correlate(x, h, "valid")
+    >>> check_correlate_loop(correlate_loop)  # doctest: +ELLIPSIS
+    ❌ Not yet (correlate_loop): correlate_loop uses np.correlate..., which this exercise rules out: ...
+    CheckResult(ok=False)
     """
     rng = np.random.default_rng(1)
     cases = [
         (np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 1.0])),
-        (np.array([0.0, 1.0, 0.0, 0.0, 2.0]), np.array([1.0, 2.0, 3.0])),
         (rng.normal(size=7), rng.normal(size=3)),
-        (rng.normal(size=5), rng.normal(size=5)),
-        (rng.normal(size=6), rng.normal(size=1)),
+        (np.array([0.0, 1.0, 0.0, 0.0, 2.0]), np.array([1.0, 2.0, 3.0])),
+        (rng.normal(size=9), rng.normal(size=4)),   # even kernel
+        (rng.normal(size=5), rng.normal(size=5)),   # kernel as long as the signal: one output
+        (rng.normal(size=6), rng.normal(size=1)),   # length-one kernel
+        (np.array([2.0]), np.array([-3.0])),        # length-one signal and kernel
+        (rng.normal(size=8), rng.normal(size=2)),
     ]
 
     def body():
+        _forbid(func, "correlate_loop", _convolution_calls())
         for x, h in cases:
-            got = _as_vector(_call(func, "correlate_loop", x, h), "correlate_loop")
+            got = _as_vector(_call(func, "correlate_loop", x.copy(), h.copy()), "correlate_loop")
             want = np.correlate(x, h, "valid")
             if got.shape != want.shape:
                 raise _Failed(
                     f"for len(x)={len(x)} and len(h)={len(h)} the output has "
                     f"length {len(got)}. Hint: count the positions where the "
-                    "whole kernel fits inside x."
+                    "whole kernel fits inside x (the first and the last included)."
                 )
-            if not np.allclose(got, want):
-                if np.allclose(got, np.convolve(x, h, "valid")):
-                    raise _Failed(
-                        "this is convolution (the kernel is flipped). Hint: "
-                        "correlation multiplies x[n + k] with h[k], no flip."
-                    )
+            if np.allclose(got, want):
+                continue
+            if len(h) > 1 and np.allclose(got, np.convolve(x, h, "valid")):
                 raise _Failed(
-                    f"wrong values for x={np.round(x, 2).tolist()}, "
-                    f"h={np.round(h, 2).tolist()}. Hint: y[n] adds x[n + k] * h[k] "
-                    "over k = 0 .. len(h) - 1."
+                    "this is convolution (the kernel is flipped). Hint: "
+                    "correlation multiplies x[n + k] with h[k], no flip."
                 )
-        return f'matches np.correlate(x, h, "valid") on {len(cases)} test signals.'
+            if len(want) > 1 and np.allclose(got, want[::-1]):
+                raise _Failed("the outputs come out in reverse order. Hint: y[0] uses x[0] .. x[K-1].")
+            if len(want) > 1 and got[-1] == 0 and np.allclose(got[:-1], want[:-1]):
+                raise _Failed(
+                    f"all outputs but the last are right (len(x)={len(x)}, len(h)={len(h)}). "
+                    "Hint: the last position, where the kernel ends at x's last sample, counts too."
+                )
+            raise _Failed(
+                f"wrong values for x={np.round(x, 2).tolist()}, "
+                f"h={np.round(h, 2).tolist()}. Hint: y[n] adds x[n + k] * h[k] "
+                "over k = 0 .. len(h) - 1."
+            )
+        return (f'matches np.correlate(x, h, "valid") on {len(cases)} test signals '
+                "(even and odd kernels, kernels of length 1 and of the signal's length).")
 
     return _run("correlate_loop", body)
 
 
 def check_output_length(func) -> CheckResult:
     """Check ``func(n, k, mode)``: the output length of ``np.convolve``.
+
+    ``func`` must not call ``np.convolve`` or another convolution function.
 
     Parameters
     ----------
@@ -85,11 +152,13 @@ def check_output_length(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_output_length(lambda n, k, mode: len(np.convolve(np.ones(n), np.ones(k), mode)))
-    ✅ Correct (output_length): right for all 3 modes on 10 (n, k) pairs.
-    CheckResult(ok=True)
+    >>> def output_length(n, k, mode):
+    ...     return n
+    >>> check_output_length(output_length)  # doctest: +ELLIPSIS
+    ❌ Not yet (output_length): mode='full', n=2, k=2: ...
+    CheckResult(ok=False)
     """
-    pairs = [(n, k) for n in (1, 5, 8, 13) for k in (1, 3, 4) if k <= n]
+    pairs = [(n, k) for n in (1, 2, 5, 8, 13) for k in (1, 2, 3, 4) if k <= n] + [(4, 4), (3, 3)]
     hints = {
         "full": "count every shift where the kernel overlaps the signal at least partly",
         "same": "'same' keeps the length of the (longer) input",
@@ -97,6 +166,7 @@ def check_output_length(func) -> CheckResult:
     }
 
     def body():
+        _forbid(func, "output_length", _convolution_calls())
         for mode in ("full", "same", "valid"):
             for n, k in pairs:
                 got = _call(func, "output_length", n, k, mode)
@@ -108,19 +178,22 @@ def check_output_length(func) -> CheckResult:
                         f"mode={mode!r}, n={n}, k={k}: {got} is not right. "
                         f"Hint: {hints[mode]}."
                     )
-        return f"right for all 3 modes on {len(pairs)} (n, k) pairs."
+        return f"right for all 3 modes on {len(pairs)} (n, k) pairs, k = 1 and k = n included."
 
     return _run("output_length", body)
 
 
-def check_moving_average_kernel(func) -> CheckResult:
-    """Check ``func(m)``: the length-``m`` moving-average kernel.
+def check_smoothed_difference_kernel(func) -> CheckResult:
+    """Check ``func(m)``: one kernel for "average m samples, then difference".
+
+    The kernel ``g`` must make ``np.convolve(x, g)`` equal to
+    ``np.convolve(np.convolve(x, np.ones(m) / m), [1, -1])`` for every
+    signal ``x`` (both in ``full`` mode).
 
     Parameters
     ----------
     func : callable
-        ``func(m)`` with an int ``m >= 1`` must return a 1D float array of
-        length ``m`` that averages ``m`` neighbouring samples.
+        ``func(m)`` with an int ``m >= 1`` returns a 1D float array.
 
     Returns
     -------
@@ -129,26 +202,49 @@ def check_moving_average_kernel(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_moving_average_kernel(lambda m: np.full(m, 1 / m))
-    ✅ Correct (moving_average_kernel): averages m samples for m = 1, 3, 5, 10.
-    CheckResult(ok=True)
+    >>> def smoothed_difference_kernel(m):
+    ...     return np.ones(m) / m
+    >>> check_smoothed_difference_kernel(smoothed_difference_kernel)  # doctest: +ELLIPSIS
+    ❌ Not yet (smoothed_difference_kernel): for m=1 the kernel has length 1; ...
+    CheckResult(ok=False)
     """
+    rng = np.random.default_rng(3)
+    signals = [rng.normal(size=12), np.arange(10.0), np.r_[np.zeros(6), np.ones(6)]]
+    name = "smoothed_difference_kernel"
 
     def body():
-        for m in (1, 3, 5, 10):
-            h = _as_vector(_call(func, "moving_average_kernel", m), "moving_average_kernel")
-            if len(h) != m:
-                raise _Failed(f"for m={m} the kernel has length {len(h)}; it should have m taps.")
-            if not np.isclose(h.sum(), 1.0):
+        for m in (1, 2, 3, 5, 8):
+            g = _as_vector(_call(func, name, m), name)
+            average = np.ones(m) / m
+            want = np.convolve(average, [1.0, -1.0])
+            if len(g) != len(want):
                 raise _Failed(
-                    f"for m={m} the taps add up to {h.sum():.3g}. Hint: a constant "
-                    "signal must come out unchanged, so the taps must add up to 1."
+                    f"for m={m} the kernel has length {len(g)}; it is not that long. Hint: "
+                    "feed the two steps an impulse (a single 1 among zeros) and see how far "
+                    "the response spreads."
                 )
-            if not np.allclose(h, h[0]):
-                raise _Failed(f"for m={m} the taps differ; an average weighs every sample equally.")
-        return "averages m samples for m = 1, 3, 5, 10."
+            # Equal outputs for every signal means equal kernels: the impulse gives the kernel.
+            if all(np.allclose(np.convolve(x, g), np.convolve(np.convolve(x, average), [1.0, -1.0]))
+                   for x in signals):
+                continue
+            if np.allclose(g, -want):
+                raise _Failed(f"for m={m} the sign is reversed. Hint: [1, -1] gives x[n] - x[n-1]; "
+                              "convolution, not correlation.")
+            if not np.isclose(g.sum(), 0.0):
+                raise _Failed(f"for m={m} the taps add up to {g.sum():.3g}. Hint: a constant "
+                              "signal has no differences, so what comes out of the two steps?")
+            ratio = g[0] / want[0]
+            if np.isfinite(ratio) and np.allclose(g, ratio * want):
+                raise _Failed(f"for m={m} the shape is right but the scale is off. Hint: the "
+                              "average divides by m.")
+            raise _Failed(
+                f"for m={m} np.convolve(x, g) differs from the two steps. Hint: doing two "
+                "convolutions one after the other is one convolution with a single kernel: "
+                "which one?"
+            )
+        return "one kernel does both steps, for m = 1, 2, 3, 5, 8."
 
-    return _run("moving_average_kernel", body)
+    return _run(name, body)
 
 
 def check_interpolation_kernel(func) -> CheckResult:
@@ -202,3 +298,38 @@ def check_interpolation_kernel(func) -> CheckResult:
         return "zero-stuffing by 3 followed by your kernel interpolates linearly."
 
     return _run("interpolation_kernel", body)
+
+
+# Prediction questions: only salted digests of the answers are stored here.
+_PREDICT_DIGESTS = [
+    "03079cd63b33ab32884e27eb253a5254df57054cc461edd224546b5fbb1e8712",
+    "4393a6077167b5174a611d3beae5f6626bd7009e123a1e9d31d9c248ca31d91d",
+    "c909ff4154ec9ba39404efac039a074ce1d3a8a967385e6d5b84362e324d5951",
+]
+
+
+def check_predict_convolution(func) -> CheckResult:
+    """Check ``func()``: the three predictions of exercise 5.
+
+    Parameters
+    ----------
+    func : callable
+        ``func()`` returns a tuple of three answers: (a) the output of a small
+        convolution, as a list of numbers; (b) a letter; (c) an int.
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> check_predict_convolution(lambda: ([0, 0, 0], "a", 1))
+    ❌ Not yet (predict_convolution): (a) the 'same' output is not right. Hint: (a) flip the kernel, slide it and keep the centre of 'full'; (b) try each kernel on a constant and on a step; (c) follow the length through each step.
+    CheckResult(ok=False)
+    """
+    return _judge_answers(
+        func, "predict_convolution", _PREDICT_DIGESTS,
+        ["(a) the 'same' output", "(b) the letter of the sharpening kernel", "(c) the final length"],
+        "(a) flip the kernel, slide it and keep the centre of 'full'; (b) try each kernel on a "
+        "constant and on a step; (c) follow the length through each step.")
