@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import sys
+import textwrap
+
 import numpy as np
 
-from ._core import CheckResult, _call, _Failed, _run, _short
+from ._core import CheckResult, _call, _Failed, _forbid, _judge_answers, _run, _short
 
 __all__ = [
     "check_channel_derivative",
     "check_conv_output_shape",
     "check_param_counts",
     "check_max_pool_reshape",
+    "check_predict_stack",
+    "check_pooling_statement",
 ]
 
 
@@ -40,15 +47,17 @@ def check_channel_derivative(func) -> CheckResult:
 
     Examples
     --------
-    >>> W = np.zeros((1, 2, 3, 1)); W[0, 1], W[0, 0] = 1 / 3, -1 / 3
-    >>> check_channel_derivative(lambda: (W, np.zeros(1)))
-    ✅ Correct (channel_derivative): the layer gives the channel-averaged horizontal derivative on 4 test images.
-    CheckResult(ok=True)
+    A kernel that only looks at the red channel:
+
+    >>> W = np.zeros((1, 2, 3, 1)); W[0, 1, 0], W[0, 0, 0] = 1, -1
+    >>> check_channel_derivative(lambda: (W, np.zeros(1)))  # doctest: +ELLIPSIS
+    ❌ Not yet (channel_derivative): the output ignores input channel 1. ...
+    CheckResult(ok=False)
     """
     rng = np.random.default_rng(4)
     images = [rng.normal(size=(5, 7, 3)), rng.uniform(0, 255, size=(4, 9, 3)),
               np.tile(np.arange(6.0), (3, 1))[..., None] * [1.0, 2.0, 3.0],
-              rng.normal(size=(2, 2, 3))]
+              np.full((3, 4, 3), 7.0), rng.normal(size=(2, 2, 3))]
 
     def want(x):
         return (x[:, 1:] - x[:, :-1]).mean(axis=-1)[..., None]
@@ -61,6 +70,12 @@ def check_channel_derivative(func) -> CheckResult:
             W, b = (np.asarray(v, dtype=float) for v in result)
         except (TypeError, ValueError):
             raise _Failed("W and b must be arrays of numbers") from None
+        if W.shape == (2, 1, 3, 1):
+            raise _Failed(
+                "W has shape (2, 1, 3, 1): a 2 x 1 kernel reaches to the pixel below, a "
+                "vertical derivative. Keras orders a kernel as (height, width, input "
+                "channels, output channels)."
+            )
         if W.shape != (1, 2, 3, 1):
             raise _Failed(
                 f"W has shape {W.shape}. Hint: Keras orders a Conv2D kernel as "
@@ -68,14 +83,30 @@ def check_channel_derivative(func) -> CheckResult:
             )
         if b.shape != (1,):
             raise _Failed(f"b has shape {b.shape}; a layer with one output channel has one bias.")
+        if not np.all(np.isfinite(W)) or not np.all(np.isfinite(b)):
+            raise _Failed("W and b must be finite numbers (no NaN or inf).")
+        # One channel at a time: each must give its own derivative, with the same share.
+        responses = []
         for c in range(3):
             x = np.zeros((4, 6, 3))
             x[..., c] = rng.normal(size=(4, 6))
-            if np.allclose(_conv2d(x, W, np.zeros(1)), 0):
+            got = _conv2d(x, W, np.zeros(1))[..., 0]
+            if np.allclose(got, 0):
                 raise _Failed(
                     f"the output ignores input channel {c}. Hint: the derivative is "
                     "averaged over all three channels."
                 )
+            d = x[:, 1:, c] - x[:, :-1, c]
+            share = float(np.sum(got * d) / np.sum(d * d))
+            if not np.allclose(got, share * d):
+                raise _Failed(
+                    f"input channel {c} alone does not give a difference of neighbours in "
+                    "that channel. Hint: W[0, :, c, 0] holds the two taps (pixel, right-hand "
+                    "neighbour) of channel c; the third axis is the channel, not the column."
+                )
+            responses.append(share)
+        if not np.allclose(responses, responses[0]):
+            raise _Failed("the channels are not weighted equally. Hint: the derivative is the plain average over the channels.")
         for x in images:
             got, right = _conv2d(x, W, b), want(x)
             if np.allclose(got, right):
@@ -107,9 +138,9 @@ def check_conv_output_shape(func) -> CheckResult:
     func : callable
         ``func(input_shape, filters, kernel_size, stride, padding)`` with
         ``input_shape`` a tuple (H, W, C) of ints, ints ``filters``,
-        ``kernel_size`` (square kernels) and ``stride``, and ``padding`` one
-        of ``"valid"``, ``"same"``, must return the tuple (H', W', C') of
-        ints that ``keras.layers.Conv2D`` produces for one image.
+        ``kernel_size`` (square kernels, odd or even) and ``stride``, and
+        ``padding`` one of ``"valid"``, ``"same"``, must return the tuple
+        (H', W', C') of ints that ``keras.layers.Conv2D`` produces for one image.
 
     Returns
     -------
@@ -134,7 +165,16 @@ def check_conv_output_shape(func) -> CheckResult:
         ((8, 9, 4), 6, 2, 3, "same"),
         ((6, 6, 1), 1, 3, 1, "valid"),
         ((9, 8, 1), 4, 3, 2, "valid"),
+        ((12, 7, 3), 8, 4, 1, "same"),   # even kernel: Keras pads 1 before, 2 after
+        ((10, 15, 2), 3, 4, 2, "same"),  # even kernel, stride 2
+        ((9, 6, 1), 2, 5, 2, "same"),    # odd height, stride 2: ceil
+        ((1, 6, 2), 3, 1, 2, "valid"),   # a one-pixel-high input
+        ((5, 1, 1), 2, 3, 2, "same"),    # a one-pixel-wide input
+        ((11, 20, 3), 7, 6, 5, "same"),
     ]
+
+    def symmetric(n, k, stride):  # a PyTorch-style guess: the same zeros on both sides
+        return (n + 2 * ((k - 1) // 2) - k) // stride + 1
 
     def body():
         for shape, filters, k, stride, padding in cases:
@@ -154,9 +194,19 @@ def check_conv_output_shape(func) -> CheckResult:
                 continue
             if got[:2] == right[:2]:
                 raise _Failed(f"{call}: the channels are wrong. Hint: every filter makes one output channel.")
+            if got[:2] == right[1::-1]:
+                raise _Failed(f"{call}: height and width are swapped. Hint: input_shape is (H, W, C).")
             if padding == "same":
                 if got[:2] == shape[:2] and stride > 1:
                     raise _Failed(f"{call}: the stride is missing. Hint: 'same' keeps the size only for stride 1.")
+                if k % 2 == 0 and got[:2] == tuple(symmetric(n, k, stride) for n in shape[:2]):
+                    raise _Failed(
+                        f"{call}: that is the size with the same number of zeros on both "
+                        "sides. For an even kernel Keras's 'same' pads one zero more at the "
+                        "end (bottom, right) than at the start."
+                    )
+                if got[:2] == tuple(n // stride for n in shape[:2]):
+                    raise _Failed(f"{call}: the height or width is one too few. Hint: in 'same' mode, round up.")
                 raise _Failed(
                     f"{call}: the height or width is wrong. Hint: in 'same' mode the size "
                     "depends only on the input size and the stride; round up."
@@ -174,23 +224,25 @@ def check_conv_output_shape(func) -> CheckResult:
                 f"{call}: the height or width is wrong. Hint: in 'valid' mode count "
                 "the positions where the whole kernel lies inside the image."
             )
-        return f"right on {len(cases)} layers, 'valid' and 'same', strides 1 to 4."
+        return (f"right on {len(cases)} layers: 'valid' and 'same', strides 1 to 5, odd and even "
+                "kernels, non-square inputs.")
 
     return _run("conv_output_shape", body)
 
 
 def check_param_counts(func) -> CheckResult:
-    """Check ``func(h, w, c_in, c_out, k)``: parameters of a conv layer and of a dense one.
+    """Check ``func(h, w, c_in, c_out, k, use_bias)``: parameters of a conv layer and of a dense one.
 
     Both layers map an (h, w, c_in) tensor to an (h, w, c_out) tensor: the
     convolution with k x k filters and "same" padding, the dense layer by
-    connecting every input number to every output number. Both have biases.
+    connecting every input number to every output number. Both have biases
+    when ``use_bias`` is true and none when it is false.
 
     Parameters
     ----------
     func : callable
-        ``func(h, w, c_in, c_out, k)`` with positive ints must return a pair
-        of ints ``(conv_params, dense_params)``, weights plus biases.
+        ``func(h, w, c_in, c_out, k, use_bias)`` with positive ints and a bool
+        must return a pair of ints ``(conv_params, dense_params)``.
 
     Returns
     -------
@@ -199,15 +251,16 @@ def check_param_counts(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_param_counts(lambda h, w, ci, co, k: (0, 0))  # doctest: +ELLIPSIS
+    >>> check_param_counts(lambda h, w, ci, co, k, use_bias: (0, 0))  # doctest: +ELLIPSIS
     ❌ Not yet (param_counts): ...
     CheckResult(ok=False)
     """
-    cases = [(4, 4, 5, 3, 1), (28, 28, 1, 16, 5), (6, 7, 2, 3, 3), (32, 32, 3, 10, 5), (55, 55, 96, 256, 5)]
+    cases = [(4, 4, 5, 3, 1, True), (28, 28, 1, 16, 5, True), (6, 7, 2, 3, 3, True), (32, 32, 3, 10, 5, True),
+             (55, 55, 96, 256, 5, True), (6, 7, 2, 3, 3, False), (9, 5, 4, 7, 2, False), (1, 1, 3, 2, 1, True)]
 
     def body():
-        for h, w, ci, co, k in cases:
-            args = (h, w, ci, co, k)
+        for h, w, ci, co, k, use_bias in cases:
+            args = (h, w, ci, co, k, use_bias)
             call = f"param_counts{args}"
             got = _call(func, "param_counts", *args)
             if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -216,16 +269,23 @@ def check_param_counts(func) -> CheckResult:
                 raise _Failed(f"{call} returned {tuple(got)}: parameter counts are ints.")
             conv_p, dense_p = (int(v) for v in got)
             conv_w, dense_w = k * k * ci * co, (h * w * ci) * (h * w * co)
-            if conv_p != conv_w + co:
-                if conv_p == conv_w:
+            conv_b, dense_b = (co, h * w * co) if use_bias else (0, 0)
+            if conv_p != conv_w + conv_b:
+                if not use_bias and conv_p == conv_w + co:
+                    raise _Failed(f"{call}: with use_bias=False the convolution has no biases.")
+                if use_bias and conv_p == conv_w:
                     raise _Failed(f"{call}: the convolution's count misses its biases (one per filter).")
-                if conv_p == k * k * co + co:
+                if use_bias and conv_p == conv_w + ci:
+                    raise _Failed(f"{call}: the convolution has one bias per filter (output channel), not per input channel.")
+                if conv_p in (k * k * co + conv_b, k * k * co + co):
                     raise _Failed(f"{call}: the convolution's count is too small. Hint: each filter spans every input channel.")
                 raise _Failed(f"{call}: the convolution's count is wrong. Hint: count the numbers in the weight tensor, then the biases.")
-            if dense_p != dense_w + h * w * co:
-                if dense_p == dense_w:
+            if dense_p != dense_w + dense_b:
+                if not use_bias and dense_p in (dense_w + h * w * co, dense_w + co):
+                    raise _Failed(f"{call}: with use_bias=False the dense layer has no biases.")
+                if use_bias and dense_p == dense_w:
                     raise _Failed(f"{call}: the dense layer's count misses its biases.")
-                if dense_p == dense_w + co:
+                if use_bias and dense_p == dense_w + co:
                     raise _Failed(
                         f"{call}: the dense layer has one bias per output number "
                         "(every position of every channel), not one per channel."
@@ -234,20 +294,62 @@ def check_param_counts(func) -> CheckResult:
                     f"{call}: the dense layer's count is wrong. Hint: one weight for every "
                     "(input number, output number) pair, then the biases."
                 )
-        return f"both counts right for {len(cases)} layer sizes, AlexNet's second layer included."
+        return f"both counts right for {len(cases)} layer sizes, with and without biases, AlexNet's second layer included."
 
     return _run("param_counts", body)
+
+
+class _Absent:
+    """Stands for a library function that is not imported (its name is still forbidden)."""
+
+
+def _pooling_calls() -> dict:
+    """The pooling functions exercise 4 rules out, by the names a student would write."""
+    from .. import conv
+
+    def attr(module, *path):
+        obj = sys.modules.get(module)
+        for part in path:
+            obj = getattr(obj, part, None)
+        return obj if obj is not None else _Absent()
+
+    return {
+        "keras.layers.MaxPooling2D": attr("keras", "layers", "MaxPooling2D"),
+        "keras.layers.MaxPool2D": attr("keras", "layers", "MaxPool2D"),
+        "keras.layers.AdaptiveMaxPooling2D": attr("keras", "layers", "AdaptiveMaxPooling2D"),
+        "keras.ops.max_pool": attr("keras", "ops", "max_pool"),
+        "tf.nn.max_pool2d": attr("tensorflow", "nn", "max_pool2d"),
+        "tf.nn.max_pool": attr("tensorflow", "nn", "max_pool"),
+        "conv.max_pool2d": conv.max_pool2d,
+        "skimage.measure.block_reduce": attr("skimage.measure", "block_reduce"),
+        "sliding_window_view": np.lib.stride_tricks.sliding_window_view,
+        "as_strided": np.lib.stride_tricks.as_strided,
+    }
+
+
+def _uses_reshape(func) -> bool:
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return True  # _forbid has already said that the source cannot be read
+    return any((isinstance(node, ast.Attribute) and node.attr == "reshape")
+               or (isinstance(node, ast.Name) and node.id == "reshape") for node in ast.walk(tree))
 
 
 def check_max_pool_reshape(func) -> CheckResult:
     """Check ``func(x)``: 2x2 max pooling with stride 2, written with a reshape.
 
+    ``func`` must use no loop (no ``for``, ``while`` or comprehension) and no
+    pooling function (Keras, TensorFlow, ``conv.max_pool2d``,
+    ``skimage.measure.block_reduce``, sliding windows).
+
     Parameters
     ----------
     func : callable
-        ``func(x)`` with ``x`` of shape (H, W, C), H and W even, must return
-        the (H / 2, W / 2, C) array of the maxima of the non-overlapping 2x2
-        blocks, channel by channel (``keras.layers.MaxPooling2D()``).
+        ``func(x)`` with ``x`` of shape (H, W, C), H, W >= 2, must return the
+        (H // 2, W // 2, C) array of the maxima of the non-overlapping 2x2
+        blocks, channel by channel, as ``keras.layers.MaxPooling2D()`` does
+        (for an odd H or W the last row or column is left out).
 
     Returns
     -------
@@ -256,7 +358,9 @@ def check_max_pool_reshape(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_max_pool_reshape(lambda x: x[::2, ::2])  # doctest: +ELLIPSIS
+    >>> def subsample(x):
+    ...     return x[::2, ::2]
+    >>> check_max_pool_reshape(subsample)  # doctest: +ELLIPSIS
     ❌ Not yet (max_pool_reshape): ...
     CheckResult(ok=False)
     """
@@ -267,18 +371,36 @@ def check_max_pool_reshape(func) -> CheckResult:
         np.array([[5, 1, 3, 4], [8, 2, 9, 2], [1, 3, 0, 1], [2, 2, 2, 0]], dtype=float)[..., None],
         rng.normal(size=(6, 4, 3)),
         rng.normal(size=(2, 8, 2)),
-        rng.normal(size=(10, 10, 1)) - 5.0,
+        rng.normal(size=(10, 10, 1)) - 5.0,                      # all negative
+        rng.integers(0, 2, size=(4, 6, 2)).astype(float) - 1.0,   # ties: only -1 and 0
+        rng.normal(size=(7, 5, 2)),                               # odd height and width
+        rng.normal(size=(3, 8, 1)) - 3.0,                         # odd height, negative
+        rng.normal(size=(2, 2, 4)),
     ]
 
     def body():
+        _forbid(func, "max_pool_reshape", _pooling_calls(), loops=True)
         for x in cases:
-            got = _call(func, "max_pool_reshape", x.copy())
+            odd = x.shape[0] % 2 or x.shape[1] % 2
+            try:
+                got = _call(func, "max_pool_reshape", x.copy())
+            except _Failed as failure:
+                if odd:
+                    raise _Failed(f"{failure} Hint: for an odd height or width, MaxPooling2D "
+                                  "leaves out the last row or column.") from None
+                raise
             try:
                 got = np.asarray(got, dtype=float)
             except (TypeError, ValueError):
                 raise _Failed(f"max_pool_reshape must return an array; got {_short(got)}") from None
             right = max_pool2d(x)
             if got.shape != right.shape:
+                if odd and got.shape[:2] == tuple(-(-n // 2) for n in x.shape[:2]):
+                    raise _Failed(
+                        f"for x of shape {x.shape} the output has shape {got.shape}. Hint: "
+                        "MaxPooling2D's default padding is 'valid': an odd last row or column "
+                        "is left out, not padded."
+                    )
                 raise _Failed(
                     f"for x of shape {x.shape} the output has shape {got.shape}. Hint: "
                     "each 2x2 block becomes one number, and every channel stays."
@@ -287,11 +409,79 @@ def check_max_pool_reshape(func) -> CheckResult:
                 continue
             if np.allclose(got, avg_pool2d(x)):
                 raise _Failed("this is average pooling. Hint: keep the largest value of each block.")
+            if np.allclose(got, max_pool2d(np.abs(x))):
+                raise _Failed("this keeps the largest absolute value. Hint: on negative inputs the maximum is the one closest to zero.")
             raise _Failed(
                 f"right shape, wrong values for x of shape {x.shape}. Hint: each output must "
                 "come from a 2x2 block of neighbouring pixels of one channel; check which "
                 "axes your reshape splits and which axes you reduce."
             )
-        return f"equals MaxPooling2D (2x2, stride 2) on {len(cases)} arrays, 1 to 3 channels."
+        if not _uses_reshape(func):
+            raise _Failed("max_pool_reshape gives the right values but uses no reshape; this "
+                          "exercise asks for one (give each 2x2 block axes of its own).")
+        return (f"equals MaxPooling2D (2x2, stride 2) on {len(cases)} arrays: 1 to 4 channels, "
+                "odd sizes, ties, negative values; no loop, no pooling function.")
 
     return _run("max_pool_reshape", body)
+
+
+# Prediction questions: only salted digests of the answers are stored here.
+_STACK_DIGESTS = [
+    "3e18731abf78a1dc97b9bd80206a5b7275260676082ab47ce6af9ed8dbee899f",
+    "672f39fffb1b1eadf1c14a2c61c0b76c0ae27f47dcef12359e1c9fd02a1859ba",
+    "844dc10ac73f97fa69496ef3cf0706428eddc4eda87e141c9ad8e95c42141607",
+]
+_STATEMENT_DIGESTS = ["401e904e028378989972a49613cbc434525b971153f300160d0d8c94f07f28e0"]
+
+
+def check_predict_stack(func) -> CheckResult:
+    """Check ``func()``: predictions for the small stack of exercise 5.
+
+    Parameters
+    ----------
+    func : callable
+        ``func()`` returns a tuple of three answers: the output shape of the
+        pooling layer as a tuple (H, W, C) for one image, the length of the
+        flattened vector (int), and the model's total parameter count (int).
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> check_predict_stack(lambda: ((15, 20, 8), 2400, 1))
+    ❌ Not yet (predict_stack): the shape after the pooling layer is not right. Hint: go layer by layer: output size, then weights (kernel x kernel x input channels x filters) and biases (if the layer has them).
+    CheckResult(ok=False)
+    """
+    return _judge_answers(
+        func, "predict_stack", _STACK_DIGESTS,
+        ["the shape after the pooling layer", "the flattened length", "the total parameter count"],
+        "go layer by layer: output size, then weights (kernel x kernel x input channels x "
+        "filters) and biases (if the layer has them).")
+
+
+def check_pooling_statement(func) -> CheckResult:
+    """Check ``func()``: the letter of the true statement in exercise 6.
+
+    Parameters
+    ----------
+    func : callable
+        ``func()`` returns one letter, ``"a"`` to ``"d"``.
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> check_pooling_statement(lambda: "z")  # doctest: +ELLIPSIS
+    ❌ Not yet (pooling_statement): ...
+    CheckResult(ok=False)
+    """
+    return _judge_answers(
+        func, "pooling_statement", _STATEMENT_DIGESTS, ["that statement"],
+        "test each statement against the experiments of sections 4 and 7 (shifted input, "
+        "stride with 'same' padding, pooling's weights).")
