@@ -451,7 +451,7 @@ def check_predict_stack(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_predict_stack(lambda: ((15, 20, 8), 2400, 1))
+    >>> check_predict_stack(lambda: ((1, 1, 1), 1, 1))
     ❌ Not yet (predict_stack): the shape after the pooling layer is not right. Hint: go layer by layer: output size, then weights (kernel x kernel x input channels x filters) and biases (if the layer has them).
     CheckResult(ok=False)
     """
