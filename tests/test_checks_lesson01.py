@@ -43,6 +43,10 @@ def correlate_aliased(x, h):
     return correlate_alias(x, h, "valid")
 
 
+def correlate_windows(x, h):  # no loop: the windows built by numpy
+    return np.lib.stride_tricks.sliding_window_view(x, len(h)) @ h
+
+
 def convolve_loop(x, h):  # the flip error
     y = np.zeros(len(x) - len(h) + 1)
     for n in range(len(y)):
@@ -113,28 +117,33 @@ def correlate_whole(x, h):  # kernel as long as the signal: multiplied, not summ
 
 
 # ---------------------------------------------------------------- exercise 2
-def length_right(n, k, mode):
-    return {"full": n + k - 1, "same": max(n, k), "valid": n - k + 1}[mode]
+def padding_right(k):
+    return k // 2, (k - 1) // 2
 
 
-def length_full_off_by_one(n, k, mode):
-    return {"full": n + k, "same": n, "valid": n - k + 1}[mode]
+def padding_keras(k):  # TensorFlow's choice: the extra zero after the signal
+    return (k - 1) // 2, k // 2
 
 
-def length_valid_off_by_one(n, k, mode):
-    return {"full": n + k - 1, "same": n, "valid": n - k}[mode]
+def padding_even_split(k):  # both sides k // 2: one zero too many for even k
+    return k // 2, k // 2
 
 
-def length_float(n, k, mode):
-    return float({"full": n + k - 1, "same": n, "valid": n - k + 1}[mode])
+def padding_full(k):  # full mode's zeros
+    return k - 1, k - 1
 
 
-def length_by_np(n, k, mode):
-    return len(np.convolve(np.ones(n), np.ones(k), mode))
+def padding_float(k):
+    return (k - 1) / 2, (k - 1) / 2
 
 
-def length_same_is_full(n, k, mode):
-    return n + k - 1 if mode in ("full", "same") else n - k + 1
+def padding_by_np(k):  # reads it off np.convolve inside the function
+    y = np.convolve(np.r_[1.0, np.zeros(k + 3)], np.arange(1.0, k + 1)[::-1], "same")
+    return int(y[0]) - 1, k - int(y[0])
+
+
+def padding_one_number(k):
+    return k // 2
 
 
 # ---------------------------------------------------------------- exercise 3
@@ -150,10 +159,10 @@ def kernel_by_hand(m):
 
 RIGHT = {
     checks.check_correlate_loop: correlate_right,
-    checks.check_output_length: length_right,
+    checks.check_same_padding: padding_right,
     checks.check_smoothed_difference_kernel: kernel_right,
     checks.check_interpolation_kernel: lambda: np.array([1, 2, 3, 2, 1]) / 3,
-    checks.check_predict_convolution: lambda: ([1, -1, -1], "C", 50),
+    checks.check_predict_convolution: lambda: ([1, -1, -1], "B", 50),
 }
 
 WRONG = [
@@ -161,6 +170,7 @@ WRONG = [
     (checks.check_correlate_loop, correlate_scipy, "rules out"),
     (checks.check_correlate_loop, correlate_course, "rules out"),
     (checks.check_correlate_loop, correlate_aliased, "under another name"),
+    (checks.check_correlate_loop, correlate_windows, "sliding_window_view"),
     (checks.check_correlate_loop, convolve_loop, "flipped"),
     (checks.check_correlate_loop, correlate_short, "length"),
     (checks.check_correlate_loop, correlate_one_more, "length"),
@@ -171,11 +181,12 @@ WRONG = [
     (checks.check_correlate_loop, correlate_one_tap, "wrong values"),
     (checks.check_correlate_loop, correlate_whole, "len(x)=5 and len(h)=5"),
     (checks.check_correlate_loop, lambda x, h: 1 / 0, "ZeroDivisionError"),
-    (checks.check_output_length, length_full_off_by_one, "mode='full'"),
-    (checks.check_output_length, length_valid_off_by_one, "mode='valid'"),
-    (checks.check_output_length, length_same_is_full, "mode='same'"),
-    (checks.check_output_length, length_float, "must return an int"),
-    (checks.check_output_length, length_by_np, "rules out"),
+    (checks.check_same_padding, padding_keras, "wrong side"),
+    (checks.check_same_padding, padding_even_split, "in all"),
+    (checks.check_same_padding, padding_full, "in all"),
+    (checks.check_same_padding, padding_float, "two ints"),
+    (checks.check_same_padding, padding_by_np, "rules out"),
+    (checks.check_same_padding, padding_one_number, "two ints"),
     (checks.check_smoothed_difference_kernel, lambda m: np.ones(m) / m, "length"),
     (checks.check_smoothed_difference_kernel, lambda m: np.convolve(np.ones(m) / m, [1, -1], "same"), "length"),
     (checks.check_smoothed_difference_kernel, lambda m: np.convolve(np.ones(m) / m, [-1, 1]), "sign"),
@@ -188,13 +199,14 @@ WRONG = [
     (checks.check_interpolation_kernel, lambda: np.ones(7), "original samples"),
     (checks.check_interpolation_kernel, lambda: np.r_[0, 0, np.array([1, 2, 3, 2, 1]) / 3], "original samples"),
     (checks.check_interpolation_kernel, lambda: [[1.0]], "1D"),
-    (checks.check_predict_convolution, lambda: ([-1, 1, 1], "C", 50), "(a)"),       # no flip
-    (checks.check_predict_convolution, lambda: ([3, 1, -1], "C", 50), "(a)"),       # start of 'full'
+    (checks.check_predict_convolution, lambda: ([-1, 1, 1], "B", 50), "(a)"),       # no flip
+    (checks.check_predict_convolution, lambda: ([3, 1, -1], "B", 50), "(a)"),       # start of 'full'
     (checks.check_predict_convolution, lambda: ([1, -1, -1], "A", 50), "(b)"),      # centre-heavy blur
     (checks.check_predict_convolution, lambda: ([1, -1, -1], "D", 50), "(b)"),      # sums to zero
-    (checks.check_predict_convolution, lambda: ([1, -1, -1], "C", 49), "(c)"),      # floor, not ceil
-    (checks.check_predict_convolution, lambda: ([1, -1, -1], "C", 51), "(c)"),
-    (checks.check_predict_convolution, lambda: ([1, -1, -1], "C"), "must return 3 answers"),
+    (checks.check_predict_convolution, lambda: ([1, -1, -1], "C", 50), "(b)"),      # a derivative
+    (checks.check_predict_convolution, lambda: ([1, -1, -1], "B", 49), "(c)"),      # floor, not ceil
+    (checks.check_predict_convolution, lambda: ([1, -1, -1], "B", 51), "(c)"),
+    (checks.check_predict_convolution, lambda: ([1, -1, -1], "B"), "must return 3 answers"),
 ]
 
 
@@ -207,7 +219,7 @@ def test_right_answer_is_correct(check, capsys):
     (checks.check_correlate_loop, correlate_dot),
     (checks.check_smoothed_difference_kernel, kernel_by_hand),
     (checks.check_interpolation_kernel, lambda: np.r_[0.0, np.array([1, 2, 3, 2, 1]) / 3, 0.0]),
-    (checks.check_predict_convolution, lambda: (np.array([1.0, -1.0, -1.0]), " c ", np.int64(50))),
+    (checks.check_predict_convolution, lambda: (np.array([1.0, -1.0, -1.0]), " b ", np.int64(50))),
 ])
 def test_other_right_answers_are_correct(check, func, capsys):
     assert_correct(check, func, capsys)
@@ -233,9 +245,9 @@ def test_feedback_never_shows_the_answer(capsys):
     out = capsys.readouterr().out
     for secret in ("1/3", "2/3", "0.333", "0.667"):
         assert secret not in out
-    checks.check_output_length(lambda n, k, mode: 0)
+    checks.check_same_padding(padding_keras)
     out = capsys.readouterr().out
-    assert "n + k - 1" not in out and "n - k + 1" not in out
+    assert "k // 2" not in out and "(1, 0)" not in out
     checks.check_smoothed_difference_kernel(lambda m: np.ones(m) / m)
     out = capsys.readouterr().out
     assert "m + 1" not in out and "1/m" not in out

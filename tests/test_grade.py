@@ -109,16 +109,16 @@ def make_submissions(root, outside):
     moved["id"] = "a-new-cell-id"  # a copied cell: found by the function it defines
     wrong.metadata[METADATA_KEY]["version"] = "0" * 16  # from an older handout
     write(wrong, root / "one_wrong" / "mine.ipynb")
-    write(b.make(answers={2: 'def output_length(n, k, mode):\n    return {"full": n + k - 1}[mode]\n'}),
+    write(b.make(answers={2: 'def same_padding(k):\n    return {1: (0, 0)}[k]\n'}),
           root / "one_error" / "01_convolution_1d.ipynb")
     write(b.make(answers={
         1: "def correlate_loop(x, h):\n    while True:\n        pass\n",
-        2: ("def output_length(n, k, mode):\n    while True:  # ignores the interrupt\n"
+        2: ("def same_padding(k):\n    while True:  # ignores the interrupt\n"
             "        try:\n            while True:\n                pass\n"
             "        except BaseException:\n            pass\n"),
     }), root / "infinite_loop" / "01_convolution_1d.ipynb")
     write(b.make(answers={
-        2: "def output_length(n, k, mode):\n    raise SystemExit(3)\n",
+        2: "def same_padding(k):\n    raise SystemExit(3)\n",
         3: "import ctypes\n\ndef smoothed_difference_kernel(m):\n    return ctypes.string_at(0)  # segfault\n",
         4: "import os\n\ndef interpolation_kernel():\n    os._exit(1)\n",
     }), root / "crash" / "01_convolution_1d.ipynb")
@@ -138,7 +138,7 @@ def make_submissions(root, outside):
     write(b.make(answers={1: noisy}), root / "noisy" / "01_convolution_1d.ipynb")
     write(b.make(answers={
         1: "keep = []\n\ndef correlate_loop(x, h):\n    while True:\n        keep.append(np.ones(5 * 10**7))  # 400 MB a step: over the limit at once\n",
-        2: "def output_length(n, k, mode):\n    return len(np.ones(10**11))\n",
+        2: "def same_padding(k):\n    return len(np.ones(10**11))\n",
     }), root / "memory" / "01_convolution_1d.ipynb")
     write(b.make(solved=(), answers={1: (
         'checks.check_correlate_loop = lambda f: print("✅ Correct (correlate_loop): fooled")\n'
@@ -308,7 +308,7 @@ def test_progress_names_every_student(graded):
 def test_the_time_limit_of_a_notebook(tmp_path):
     loops = "def {}(*args):\n    while True:\n        pass\n"
     nb = Builder().make(solved=(), answers={1: loops.format("correlate_loop"),
-                                            2: loops.format("output_length")})
+                                            2: loops.format("same_padding")})
     write(nb, tmp_path / "subs" / "slow.ipynb")
     rows = grade.grade(tmp_path / "subs", tmp_path / "out", progress=None,
                        limits=grade.Limits(cell_timeout=4, total_timeout=8))

@@ -10,7 +10,7 @@ from ._core import CheckResult, _as_vector, _call, _Failed, _forbid, _judge_answ
 
 __all__ = [
     "check_correlate_loop",
-    "check_output_length",
+    "check_same_padding",
     "check_smoothed_difference_kernel",
     "check_interpolation_kernel",
     "check_predict_convolution",
@@ -65,7 +65,8 @@ def check_correlate_loop(func) -> CheckResult:
     ``func`` must not call a library function that correlates or convolves
     (``np.correlate``, ``np.convolve``, ``np.polymul``, ``scipy.signal``'s and
     ``scipy.ndimage``'s correlate/convolve functions, ``lfilter``,
-    ``course_utils.conv``, TensorFlow or Keras convolutions).
+    ``course_utils.conv``, TensorFlow or Keras convolutions), nor build the
+    windows with ``sliding_window_view`` or ``as_strided``.
 
     Parameters
     ----------
@@ -99,7 +100,9 @@ def check_correlate_loop(func) -> CheckResult:
     ]
 
     def body():
-        _forbid(func, "correlate_loop", _convolution_calls())
+        windows = {"sliding_window_view": np.lib.stride_tricks.sliding_window_view,
+                   "as_strided": np.lib.stride_tricks.as_strided}
+        _forbid(func, "correlate_loop", {**_convolution_calls(), **windows})
         for x, h in cases:
             got = _as_vector(_call(func, "correlate_loop", x.copy(), h.copy()), "correlate_loop")
             want = np.correlate(x, h, "valid")
@@ -134,16 +137,32 @@ def check_correlate_loop(func) -> CheckResult:
     return _run("correlate_loop", body)
 
 
-def check_output_length(func) -> CheckResult:
-    """Check ``func(n, k, mode)``: the output length of ``np.convolve``.
+def _numpy_same_padding(k: int) -> tuple[int, int]:
+    """Zeros before x[0] and after x[-1] under numpy's 'same' windows, found by experiment."""
+    n = k + 4
+    impulse = np.zeros(n)
+    impulse[0] = 1.0
+    # With h = [1, 2, ..., k], correlation's first 'same' output sees x[0] under tap h[j]:
+    # then its window runs x[-j], ..., x[k-1-j], j samples before x[0]. (np.convolve
+    # uses the same windows with the taps reversed.)
+    first = np.correlate(impulse, np.arange(1.0, k + 1), "same")[0]
+    left = int(round(first)) - 1
+    return left, k - 1 - left
 
-    ``func`` must not call ``np.convolve`` or another convolution function.
+
+def check_same_padding(func) -> CheckResult:
+    """Check ``func(k)``: where numpy's ``same`` mode puts its zeros, for odd and even ``k``.
+
+    ``func`` must give a formula in ``k``; it must not call ``np.convolve`` or
+    another convolution function.
 
     Parameters
     ----------
     func : callable
-        ``func(n, k, mode)`` with ints ``n >= k >= 1`` and ``mode`` one of
-        ``"full"``, ``"same"``, ``"valid"`` must return an int.
+        ``func(k)`` with an int ``k >= 1`` (the kernel length) returns a tuple
+        ``(left, right)`` of ints: how many samples the window of the first
+        output of ``np.convolve(x, h, "same")`` reaches before ``x[0]``, and the
+        window of the last output after ``x[-1]`` (``len(x) >= k``).
 
     Returns
     -------
@@ -152,35 +171,40 @@ def check_output_length(func) -> CheckResult:
 
     Examples
     --------
-    >>> def output_length(n, k, mode):
-    ...     return n
-    >>> check_output_length(output_length)  # doctest: +ELLIPSIS
-    ❌ Not yet (output_length): mode='full', n=2, k=2: ...
+    >>> def same_padding(k):
+    ...     return (k - 1, k - 1)
+    >>> check_same_padding(same_padding)  # doctest: +ELLIPSIS
+    ❌ Not yet (same_padding): for k=2 ...
     CheckResult(ok=False)
     """
-    pairs = [(n, k) for n in (1, 2, 5, 8, 13) for k in (1, 2, 3, 4) if k <= n] + [(4, 4), (3, 3)]
-    hints = {
-        "full": "count every shift where the kernel overlaps the signal at least partly",
-        "same": "'same' keeps the length of the (longer) input",
-        "valid": "count only the shifts where the whole kernel lies inside the signal",
-    }
+    name = "same_padding"
 
     def body():
-        _forbid(func, "output_length", _convolution_calls())
-        for mode in ("full", "same", "valid"):
-            for n, k in pairs:
-                got = _call(func, "output_length", n, k, mode)
-                want = len(np.convolve(np.ones(n), np.ones(k), mode))
-                if not isinstance(got, (int, np.integer)) or isinstance(got, bool):
-                    raise _Failed(f"output_length must return an int; got {_short(got)}")
-                if got != want:
-                    raise _Failed(
-                        f"mode={mode!r}, n={n}, k={k}: {got} is not right. "
-                        f"Hint: {hints[mode]}."
-                    )
-        return f"right for all 3 modes on {len(pairs)} (n, k) pairs, k = 1 and k = n included."
+        _forbid(func, name, _convolution_calls())
+        for k in range(1, 10):
+            got = _call(func, name, k)
+            if not isinstance(got, (tuple, list, np.ndarray)) or len(got) != 2:
+                raise _Failed(f"{name} must return two ints (left, right); got {_short(got)}")
+            if any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in got):
+                raise _Failed(f"{name} must return two ints (left, right); for k={k} got "
+                              f"{tuple(got)!r}. Hint: // divides and rounds down to an int.")
+            left, right = (int(v) for v in got)
+            want = _numpy_same_padding(k)
+            if (left, right) == want:
+                continue
+            if left + right != k - 1:
+                raise _Failed(
+                    f"for k={k} your windows reach {left + right} samples outside x in all. "
+                    "Hint: 'same' gives as many outputs as x has samples; how many positions "
+                    "outside x must the windows cover for that?"
+                )
+            raise _Failed(
+                f"for k={k} (an even kernel) the extra zero is on the wrong side. Hint: "
+                "convolve an impulse with [1, 2, 3, 4] in 'same' mode and see where its copy starts."
+            )
+        return "right for k = 1 .. 9, odd and even."
 
-    return _run("output_length", body)
+    return _run(name, body)
 
 
 def check_smoothed_difference_kernel(func) -> CheckResult:
@@ -303,7 +327,7 @@ def check_interpolation_kernel(func) -> CheckResult:
 # Prediction questions: only salted digests of the answers are stored here.
 _PREDICT_DIGESTS = [
     "03079cd63b33ab32884e27eb253a5254df57054cc461edd224546b5fbb1e8712",
-    "4393a6077167b5174a611d3beae5f6626bd7009e123a1e9d31d9c248ca31d91d",
+    "d762422e42ef4c6f3ec3a2f70f4c190d4cb70d52534a77cf9351db90c232142e",
     "c909ff4154ec9ba39404efac039a074ce1d3a8a967385e6d5b84362e324d5951",
 ]
 
