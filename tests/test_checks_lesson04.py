@@ -277,6 +277,7 @@ def test_keras_pooling_is_ruled_out(capsys):
 def test_right_answers_in_other_words(capsys):
     """Right answers written differently pass too: capitals, a list, numpy ints, a crop by slicing."""
     assert_correct(checks.check_pooling_statement, lambda: " C ", capsys)
+    assert_correct(checks.check_pooling_statement, lambda: "(c).", capsys)
     assert_correct(checks.check_predict_stack, lambda: ([7, 10, 8], np.int64(160), 2506.0), capsys)
 
     def pool_other(x):

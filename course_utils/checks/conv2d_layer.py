@@ -481,7 +481,11 @@ def check_pooling_statement(func) -> CheckResult:
     ❌ Not yet (pooling_statement): ...
     CheckResult(ok=False)
     """
+    def letter():  # "c", "C", " c. " and "(c)" are the same answer
+        answer = func()
+        return answer.strip().strip(".()") if isinstance(answer, str) else answer
+
     return _judge_answers(
-        func, "pooling_statement", _STATEMENT_DIGESTS, ["that statement"],
+        letter if callable(func) else func, "pooling_statement", _STATEMENT_DIGESTS, ["that statement"],
         "test each statement against the experiments of sections 4 and 7 (shifted input, "
         "stride with 'same' padding, pooling's weights).")
