@@ -27,6 +27,16 @@ def correlate_dot(x, h):  # a loop over positions with a dot product: also right
     return np.array([x[n : n + len(h)] @ h for n in range(len(x) - len(h) + 1)])
 
 
+def correlate_named_conv(x, h):  # a variable called conv is not a forbidden call
+    y = []
+    for n in range(len(x) - len(h) + 1):
+        conv = 0.0
+        for k in range(len(h)):
+            conv += x[n + k] * h[k]
+        y.append(conv)
+    return y
+
+
 def correlate_np(x, h):
     return np.correlate(x, h, "valid")
 
@@ -217,6 +227,7 @@ def test_right_answer_is_correct(check, capsys):
 
 @pytest.mark.parametrize("check,func", [
     (checks.check_correlate_loop, correlate_dot),
+    (checks.check_correlate_loop, correlate_named_conv),
     (checks.check_smoothed_difference_kernel, kernel_by_hand),
     (checks.check_interpolation_kernel, lambda: np.r_[0.0, np.array([1, 2, 3, 2, 1]) / 3, 0.0]),
     (checks.check_predict_convolution, lambda: (np.array([1.0, -1.0, -1.0]), " b ", np.int64(50))),

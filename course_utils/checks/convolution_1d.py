@@ -52,9 +52,9 @@ def _convolution_calls() -> dict:
         "scipy.ndimage.convolve": scipy.ndimage.convolve,
         "conv.conv1d": conv.conv1d,
         "conv.correlate1d": conv.correlate1d,
+        # (not keras.ops.conv or tf.nn.convolution: their last names, "conv" and
+        # "convolution", are what students call their own variables)
         "tf.nn.conv1d": _attr("tensorflow", "nn", "conv1d"),
-        "tf.nn.convolution": _attr("tensorflow", "nn", "convolution"),
-        "keras.ops.conv": _attr("keras", "ops", "conv"),
         "keras.layers.Conv1D": _attr("keras", "layers", "Conv1D"),
     }
 
