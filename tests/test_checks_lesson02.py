@@ -2,12 +2,165 @@
 
 import numpy as np
 import pytest
+import scipy.ndimage
 from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet
 from numpy.lib.stride_tricks import sliding_window_view
+from scipy import signal
 from scipy.signal import convolve2d, correlate2d
 from skimage.feature import match_template
 
-from course_utils import checks
+from course_utils import checks, conv
+from course_utils.checks.correlation_2d import _CORNER, _ncc_cases
+
+# ---------------------------------------------------------------- exercise 1: convolve2d_valid
+# Functions are defined with `def`: the check reads their source, as it reads a student's cell.
+
+
+def conv_loops(x, w):
+    k1, k2 = w.shape
+    flipped = w[::-1, ::-1]
+    out = np.zeros((x.shape[0] - k1 + 1, x.shape[1] - k2 + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i : i + k1, j : j + k2] * flipped)
+    return out
+
+
+def conv_windows(x, w):
+    return np.einsum("ijab,ab->ij", sliding_window_view(x, w.shape), np.rot90(w, 2))
+
+
+def conv_by_definition(x, w):
+    """The formula itself: z[n] = sum_k w[k] x[n - k], for n from K - 1 to N - 1."""
+    k1, k2 = w.shape
+    out = np.zeros((x.shape[0] - k1 + 1, x.shape[1] - k2 + 1))
+    for n1 in range(k1 - 1, x.shape[0]):
+        for n2 in range(k2 - 1, x.shape[1]):
+            out[n1 - k1 + 1, n2 - k2 + 1] = sum(
+                w[a, b] * x[n1 - a, n2 - b] for a in range(k1) for b in range(k2))
+    return out
+
+
+def corr_loops(x, w):  # correlation: the kernel is not flipped
+    k1, k2 = w.shape
+    out = np.zeros((x.shape[0] - k1 + 1, x.shape[1] - k2 + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i : i + k1, j : j + k2] * w)
+    return out
+
+
+def flip_rows_only(x, w):
+    return np.einsum("ijab,ab->ij", sliding_window_view(x, w.shape), w[::-1])
+
+
+def flip_columns_only(x, w):
+    return np.einsum("ijab,ab->ij", sliding_window_view(x, w.shape), np.fliplr(w))
+
+
+def kernel_transposed(x, w):  # "flipping" by transposing: only a square kernel gets through
+    return np.einsum("ijab,ab->ij", sliding_window_view(x, w.T.shape), w.T)
+
+
+def output_transposed(x, w):
+    return conv_windows(x, w).T
+
+
+def assumes_square_kernel(x, w):
+    k = w.shape[0]
+    flipped = w[::-1, ::-1]
+    out = np.zeros((x.shape[0] - k + 1, x.shape[1] - k + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i : i + k, j : j + k] * flipped[:k, :k])
+    return out
+
+
+def off_by_one(x, w):
+    return conv_windows(x, w)[:-1, :-1]
+
+
+def squeezed(x, w):  # fails when the output is one row or column (a kernel as large as the image)
+    return np.squeeze(conv_windows(x, w))
+
+
+def uses_scipy(x, w):
+    return signal.convolve2d(x, w, "valid")
+
+
+def uses_correlate2d(x, w):
+    return correlate2d(x, w[::-1, ::-1], "valid")
+
+
+def uses_course_conv(x, w):
+    return conv.convolve2d(x, w, "valid")
+
+
+def uses_ndimage(x, w):
+    k1, k2 = w.shape
+    return scipy.ndimage.convolve(x, w, mode="constant")[k1 // 2 : x.shape[0] - (k1 - 1) // 2,
+                                                        k2 // 2 : x.shape[1] - (k2 - 1) // 2]
+
+
+hidden = signal.convolve2d  # an alias made "in another cell"
+
+
+def uses_alias(x, w):
+    return hidden(x, w, "valid")
+
+
+def uses_fftconvolve_by_getattr(x, w):  # the name is not written out: the call is disabled while it runs
+    return getattr(signal, "fft" + "convolve")(x, w, "valid")
+
+
+namespace = {"signal": signal}
+exec("def made_with_exec(x, w):\n    return signal.convolve2d(x, w, 'valid')\n", namespace)  # no source to read
+made_with_exec = namespace["made_with_exec"]
+
+
+# ---------------------------------------------------------------- exercise 2: output_shape_2d
+def shape_right(n, k, mode):
+    if mode == "valid":
+        return (n[0] - k[0] + 1, n[1] - k[1] + 1)
+    if mode == "same":
+        return tuple(n)
+    return (n[0] + k[0] - 1, n[1] + k[1] - 1)
+
+
+def shape_axes_mixed(n, k, mode):
+    if mode == "valid":
+        return (n[0] - k[1] + 1, n[1] - k[0] + 1)
+    return shape_right(n, k, mode)
+
+
+def shape_square_kernel(n, k, mode):
+    return shape_right(n, (k[0], k[0]), mode)
+
+
+def shape_deck_typo(n, k, mode):
+    return (n[0] + k[0] + 1, n[1] + k[1] + 1) if mode == "full" else shape_right(n, k, mode)
+
+
+def shape_same_is_full(n, k, mode):
+    return shape_right(n, k, "full" if mode == "same" else mode)
+
+
+def shape_even_kernels_shrink(n, k, mode):  # thinks 'same' loses a pixel for even kernels
+    if mode == "same":
+        return tuple(a - (b + 1) % 2 for a, b in zip(n, k))
+    return shape_right(n, k, mode)
+
+
+# ---------------------------------------------------------------- exercise 3: ncc_map
+def ncc_windows(image, template):
+    """The instructor's answer: 0 where a sum of squares is 0, as match_template does."""
+    t = template - template.mean()
+    patches = sliding_window_view(image, t.shape)
+    patches = patches - patches.mean(axis=(2, 3), keepdims=True)
+    numerator = np.einsum("ijab,ab->ij", patches, t)
+    denominator = np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(t**2))
+    ok = denominator > np.finfo(float).eps
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=ok)
 
 
 def ncc_loop(image, template):
@@ -18,14 +171,35 @@ def ncc_loop(image, template):
         for j in range(out.shape[1]):
             p = image[i : i + t.shape[0], j : j + t.shape[1]]
             p = p - p.mean()
-            out[i, j] = np.sum(p * t) / np.sqrt(np.sum(p**2) * np.sum(t**2))
+            spread = np.sqrt(np.sum(p**2) * np.sum(t**2))
+            out[i, j] = np.sum(p * t) / spread if spread > 0 else 0.0
     return out
+
+
+def ncc_nan_on_flat(image, template):  # the old instructor solution: 0/0 = NaN on a flat patch
+    t = template - template.mean()
+    patches = sliding_window_view(image, t.shape)
+    patches = patches - patches.mean(axis=(2, 3), keepdims=True)
+    with np.errstate(all="ignore"):
+        return np.einsum("ijab,ab->ij", patches, t) / np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(t**2))
+
+
+def ncc_one_on_flat(image, template):
+    out = ncc_windows(image, template)
+    spread = np.ptp(sliding_window_view(image, template.shape), axis=(2, 3))
+    out[(spread == 0) | (np.ptp(template) == 0)] = 1.0
+    return out
+
+
+def ncc_absolute(image, template):
+    return np.abs(ncc_windows(image, template))
 
 
 def ncc_without_means(image, template):
     patches = sliding_window_view(image, template.shape)
     raw = np.einsum("ijab,ab->ij", patches, template)
-    return raw / np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(template**2))
+    with np.errstate(all="ignore"):
+        return raw / np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(template**2))
 
 
 def ncc_without_denominator(image, template):
@@ -38,49 +212,90 @@ def ncc_without_denominator(image, template):
 def ncc_global_mean(image, template):
     t = template - template.mean()
     patches = sliding_window_view(image, template.shape) - image.mean()
-    return np.einsum("ijab,ab->ij", patches, t) / np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(t**2))
+    with np.errstate(all="ignore"):
+        return np.einsum("ijab,ab->ij", patches, t) / np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(t**2))
 
 
-STROKE = np.array([[1, -1, -1], [-1, 1, -1], [-1, -1, 1]])
+def ncc_padded(image, template):
+    return ncc_windows(np.pad(image, [(k // 2, (k - 1) // 2) for k in template.shape], mode="edge"), template)
 
+
+def ncc_calls_match_template(image, template):
+    return match_template(image, template)
+
+
+def ncc_scaled(image, template):
+    return 0.9 * ncc_windows(image, template)
+
+
+# ---------------------------------------------------------------- exercise 4: corner_detector
+ANSWER = _CORNER[::-1, ::-1]
+
+# ---------------------------------------------------------------- tables
 RIGHT = [
-    (checks.check_convolve2d_valid, lambda x, w: convolve2d(x, w, "valid")),
-    (checks.check_convolve2d_valid, lambda x, w: correlate2d(x, np.flip(w), "valid")),
-    (checks.check_output_shape_2d, lambda n, k, mode: correlate2d(np.ones(n), np.ones(k), mode).shape),
-    (checks.check_output_shape_2d, lambda n, k, mode: {"valid": (n[0] - k[0] + 1, n[1] - k[1] + 1),
-                                                         "same": tuple(n),
-                                                         "full": (n[0] + k[0] - 1, n[1] + k[1] - 1)}[mode]),
-    (checks.check_ncc_map, match_template),
+    (checks.check_convolve2d_valid, conv_loops),
+    (checks.check_convolve2d_valid, conv_windows),
+    (checks.check_convolve2d_valid, conv_by_definition),
+    (checks.check_output_shape_2d, shape_right),
+    (checks.check_ncc_map, ncc_windows),
     (checks.check_ncc_map, ncc_loop),
-    (checks.check_diagonal_detector, lambda: STROKE),
-    (checks.check_diagonal_detector, lambda: STROKE.tolist()),
+    (checks.check_corner_detector, lambda: ANSWER),
+    (checks.check_corner_detector, lambda: ANSWER.astype(int).tolist()),
+    (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (0, 3)), "b")),
+    (checks.check_predictions_2d, lambda: ([32, 18], [[2, 5], [0, 3]], " B ")),
 ]
 CHECKS = [checks.check_convolve2d_valid, checks.check_output_shape_2d, checks.check_ncc_map,
-          checks.check_diagonal_detector]
+          checks.check_corner_detector, checks.check_predictions_2d]
 
 WRONG = [
-    (checks.check_convolve2d_valid, lambda x, w: correlate2d(x, w, "valid"), "not flipped"),
-    (checks.check_convolve2d_valid, lambda x, w: correlate2d(x, w[::-1], "valid"), "one axis only"),
-    (checks.check_convolve2d_valid, lambda x, w: convolve2d(x, w, "same"), "shape"),
-    (checks.check_convolve2d_valid, lambda x, w: convolve2d(x, w, "valid") * 2, "wrong values"),
-    (checks.check_convolve2d_valid, lambda x, w: x[0], "2D array"),
+    (checks.check_convolve2d_valid, corr_loops, "not flipped"),
+    (checks.check_convolve2d_valid, flip_rows_only, "one axis only"),
+    (checks.check_convolve2d_valid, flip_columns_only, "one axis only"),
+    (checks.check_convolve2d_valid, kernel_transposed, "transposed or turned"),
+    (checks.check_convolve2d_valid, output_transposed, "output is transposed"),
+    (checks.check_convolve2d_valid, assumes_square_kernel, "has shape"),
+    (checks.check_convolve2d_valid, off_by_one, "count the positions"),
+    (checks.check_convolve2d_valid, squeezed, "2D array"),
+    (checks.check_convolve2d_valid, uses_scipy, "rules out"),
+    (checks.check_convolve2d_valid, uses_correlate2d, "rules out"),
+    (checks.check_convolve2d_valid, uses_course_conv, "rules out"),
+    (checks.check_convolve2d_valid, uses_ndimage, "rules out"),
+    (checks.check_convolve2d_valid, uses_alias, "under another name"),
+    (checks.check_convolve2d_valid, uses_fftconvolve_by_getattr, "calls scipy.signal.fftconvolve"),
+    (checks.check_convolve2d_valid, made_with_exec, "calls scipy.signal.convolve2d"),
+    (checks.check_convolve2d_valid, signal.convolve2d, "itself"),
     (checks.check_convolve2d_valid, lambda x, w: 1 / 0, "ZeroDivisionError"),
     (checks.check_output_shape_2d, lambda n, k, mode: tuple(n), "mode='valid'"),
-    (checks.check_output_shape_2d, lambda n, k, mode: (n[0] + k[0] + 1, n[1] + k[1] + 1) if mode == "full"
-     else correlate2d(np.ones(n), np.ones(k), mode).shape, "typo"),
+    (checks.check_output_shape_2d, shape_axes_mixed, "mixes up the axes"),
+    (checks.check_output_shape_2d, shape_square_kernel, "is not right"),
+    (checks.check_output_shape_2d, shape_deck_typo, "typo"),
+    (checks.check_output_shape_2d, shape_same_is_full, "keeps the size"),
+    (checks.check_output_shape_2d, shape_even_kernels_shrink, "keeps the size"),
     (checks.check_output_shape_2d, lambda n, k, mode: np.array(n), "tuple of two ints"),
     (checks.check_output_shape_2d, lambda n, k, mode: (float(n[0]), float(n[1])), "tuple of two ints"),
+    (checks.check_ncc_map, ncc_nan_on_flat, "NaN"),
+    (checks.check_ncc_map, ncc_one_on_flat, "the patch is flat"),
+    (checks.check_ncc_map, ncc_absolute, "signs are lost"),
     (checks.check_ncc_map, lambda im, t: correlate2d(im, t, "valid"), "raw correlation"),
     (checks.check_ncc_map, ncc_without_means, "means are missing"),
     (checks.check_ncc_map, ncc_without_denominator, "normalisation is missing"),
     (checks.check_ncc_map, ncc_global_mean, "mean of the whole image"),
-    (checks.check_ncc_map, lambda im, t: match_template(im, t, pad_input=True), "shape"),
-    (checks.check_ncc_map, lambda im, t: match_template(im, t) * 0.9, "Pearson"),
-    (checks.check_diagonal_detector, lambda: STROKE[::-1], "other diagonal"),
-    (checks.check_diagonal_detector, lambda: -STROKE, "inverted"),
-    (checks.check_diagonal_detector, lambda: STROKE / 9, "-1 and +1"),
-    (checks.check_diagonal_detector, lambda: np.ones((3, 3)), "not 1 on the stroke"),
-    (checks.check_diagonal_detector, lambda: np.ones((2, 2)), "shape (3, 3)"),
+    (checks.check_ncc_map, ncc_padded, "shape"),
+    (checks.check_ncc_map, ncc_scaled, "Pearson"),
+    (checks.check_ncc_map, ncc_calls_match_template, "rules out"),
+    (checks.check_ncc_map, match_template, "itself"),
+    (checks.check_corner_detector, lambda: _CORNER, "what does convolution do"),
+    (checks.check_corner_detector, lambda: _CORNER[::-1], "one axis only"),
+    (checks.check_corner_detector, lambda: _CORNER[:, ::-1], "one axis only"),
+    (checks.check_corner_detector, lambda: -ANSWER, "inverted"),
+    (checks.check_corner_detector, lambda: ANSWER / 9, "-1 and +1"),
+    (checks.check_corner_detector, lambda: np.ones((3, 3)), "not 1 on the corner"),
+    (checks.check_corner_detector, lambda: np.ones((2, 2)), "shape (3, 3)"),
+    (checks.check_predictions_2d, lambda: ((34, 23), ((2, 5), (0, 3)), "b"), "(a) the shape"),
+    (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (2, 5)), "b"), "(b) the pair of positions"),
+    (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (4, 7)), "b"), "(b) the pair of positions"),
+    (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (0, 3)), "a"), "(c) the letter"),
+    (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (0, 3))), "must return 3 answers"),
 ]
 
 
@@ -104,29 +319,63 @@ def test_not_a_function(check, capsys):
     assert_not_yet(check, 42, capsys, "expected a function")
 
 
+def test_forbidden_calls_work_again_after_the_check(capsys):
+    """The check disables the forbidden functions only while the student's code runs."""
+    originals = (signal.convolve2d, signal.fftconvolve, np.convolve, conv.correlate2d, hidden)
+    checks.check_convolve2d_valid(uses_fftconvolve_by_getattr)
+    checks.check_convolve2d_valid(made_with_exec)
+    checks.check_ncc_map(ncc_calls_match_template)
+    capsys.readouterr()
+    assert (signal.convolve2d, signal.fftconvolve, np.convolve, conv.correlate2d, hidden) == originals
+    assert namespace["signal"].convolve2d is convolve2d
+    assert signal.convolve2d(np.ones((3, 3)), np.ones((2, 2)), "valid").shape == (2, 2)
+
+
+def test_ncc_cases_hold_flat_patches_a_flat_template_and_negative_values():
+    """The check's reference is match_template; on these cases it gives 0 where the formula is 0/0."""
+    kinds = set()
+    for image, template, _what in _ncc_cases():
+        want = match_template(image, template)
+        np.testing.assert_allclose(ncc_loop(image, template), want, atol=1e-9)
+        patches = sliding_window_view(image, template.shape)
+        flat = (np.ptp(patches, axis=(2, 3)) == 0) | (np.ptp(template) == 0)
+        assert np.all(want[flat] == 0)
+        if np.ptp(template) == 0:
+            kinds.add("flat template")
+        elif flat.any():
+            kinds.add("flat patch")
+        if want.min() < -0.99:
+            kinds.add("negative")
+        if template.shape[0] != template.shape[1]:
+            kinds.add("non-square")
+    assert kinds == {"flat template", "flat patch", "negative", "non-square"}
+
+
 def test_feedback_never_shows_the_answer(capsys):
     checks.check_output_shape_2d(lambda n, k, mode: (0, 0))
-    checks.check_output_shape_2d(lambda n, k, mode: (n[0] + k[0] + 1, n[1] + k[1] + 1))
+    checks.check_output_shape_2d(shape_deck_typo)
     out = capsys.readouterr().out
     for secret in ("N + K - 1", "n + k - 1", "N - K + 1", "n - k + 1", "K - 1"):
         assert secret not in out
-    checks.check_diagonal_detector(lambda: STROKE[::-1])
-    checks.check_diagonal_detector(lambda: np.ones((3, 3)))
+    checks.check_corner_detector(lambda: _CORNER)
+    checks.check_corner_detector(lambda: np.ones((3, 3)))
     out = capsys.readouterr().out
-    assert "[[1, -1, -1]" not in out and str(STROKE) not in out and "matched" not in out
-    checks.check_convolve2d_valid(lambda x, w: correlate2d(x, w, "valid"))
+    assert str(ANSWER) not in out and str(_CORNER) not in out and "[[" not in out
+    checks.check_convolve2d_valid(corr_loops)
     checks.check_ncc_map(ncc_without_denominator)
+    checks.check_predictions_2d(lambda: ((1, 1), ((0, 0), (0, 0)), "a"))
     out = capsys.readouterr().out
     assert "[::-1" not in out and "np.flip" not in out and "corrcoef" not in out
+    assert "32" not in out and "(0, 3)" not in out
 
 
 def test_checks_do_not_modify_their_test_data(capsys):
     """A student's function that writes into its arguments cannot change later test cases."""
 
     def vandal(x, w):
-        result = convolve2d(x, w, "valid")
+        result = conv_windows(x, w)
         x[...] = 0
         return result
 
     assert checks.check_convolve2d_valid(vandal)
-    assert checks.check_convolve2d_valid(lambda x, w: convolve2d(x, w, "valid"))
+    assert checks.check_convolve2d_valid(conv_loops)

@@ -2,20 +2,147 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import inspect
+import sys
+
 import numpy as np
 
-from ._core import CheckResult, _as_2d, _call, _Failed, _run, _short
+from ._core import CheckResult, _as_2d, _call, _Failed, _forbid, _judge_answers, _run, _short
 
 __all__ = [
     "check_convolve2d_valid",
     "check_output_shape_2d",
     "check_ncc_map",
-    "check_diagonal_detector",
+    "check_corner_detector",
+    "check_predictions_2d",
 ]
+
+# Library functions that convolve or correlate, which exercise 1 rules out:
+# (module, attribute, the name the feedback gives it).
+_CONVOLVERS = [
+    ("scipy.signal", "convolve2d", "scipy.signal.convolve2d"),
+    ("scipy.signal", "correlate2d", "scipy.signal.correlate2d"),
+    ("scipy.signal", "convolve", "scipy.signal.convolve"),
+    ("scipy.signal", "correlate", "scipy.signal.correlate"),
+    ("scipy.signal", "fftconvolve", "scipy.signal.fftconvolve"),
+    ("scipy.signal", "oaconvolve", "scipy.signal.oaconvolve"),
+    ("numpy", "convolve", "np.convolve"),
+    ("numpy", "correlate", "np.correlate"),
+    ("scipy.ndimage", "convolve", "scipy.ndimage.convolve"),
+    ("scipy.ndimage", "correlate", "scipy.ndimage.correlate"),
+    ("course_utils.conv", "correlate2d", "conv.correlate2d"),
+    ("course_utils.conv", "convolve2d", "conv.convolve2d"),
+    ("course_utils.conv", "correlate2d_loop", "conv.correlate2d_loop"),
+    ("course_utils.conv", "conv2d", "conv.conv2d"),
+    ("tensorflow.nn", "conv2d", "tf.nn.conv2d"),
+    ("tensorflow.nn", "convolution", "tf.nn.convolution"),
+    ("keras.ops", "conv", "keras.ops.conv"),
+    ("keras.layers", "Conv2D", "keras.layers.Conv2D"),
+]
+_MATCHERS = [("skimage.feature", "match_template", "feature.match_template")]
+# Names the source may not contain at all (names a student would not give a variable).
+_FORBIDDEN_NAMES = {"convolve2d", "correlate2d", "convolve", "correlate", "fftconvolve", "oaconvolve",
+                    "correlate2d_loop", "Conv2D"}
+
+
+def _module(path: str):
+    """An already imported module or sub-module by its dotted path, or None."""
+    top, *rest = path.split(".")
+    obj = sys.modules.get(top)
+    for part in rest:
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _present(entries) -> dict:
+    """The callables of ``entries`` (module, attribute, label) that exist here, by label."""
+    found = {}
+    for module, attr, label in entries:
+        value = getattr(_module(module), attr, None)
+        if value is not None:
+            found[label] = value
+    return found
+
+
+def _forbid_source(func, name: str, entries, names) -> None:
+    """Read ``func``'s source for the forbidden callables whose last name is in ``names``."""
+    target = func
+    while isinstance(target, functools.partial):
+        target = target.func
+    present = _present(entries)
+    for label, value in present.items():
+        if target is value:
+            raise _Failed(f"{name} is {label} itself, which this exercise rules out: "
+                          "write the computation yourself.")
+    try:
+        inspect.getsource(target)
+    except (OSError, TypeError):
+        return  # no source to read (made with exec): the calls are still disabled while it runs
+    calls = {label: value for label, value in present.items() if label.rsplit(".", 1)[-1] in names}
+    _forbid(target, name, calls=calls)
+
+
+@contextlib.contextmanager
+def _disabled(func, entries, used: list):
+    """Make the forbidden callables raise while ``func`` runs (in their modules and in its globals)."""
+    banned = _present(entries)
+    patches = []
+
+    def blocker(label):
+        def blocked(*args, **kwargs):
+            used.append(label)
+            raise RuntimeError(f"{label} is ruled out in this exercise")
+
+        return blocked
+
+    for module, attr, label in entries:
+        owner = _module(module)
+        if label in banned and getattr(owner, attr, None) is banned[label]:
+            patches.append((owner, attr, label))
+    scope = getattr(func, "__globals__", None)
+    if isinstance(scope, dict):
+        for key, value in list(scope.items()):
+            for label, banned_value in banned.items():
+                if value is banned_value:
+                    patches.append((scope, key, label))
+                    break
+    saved = []
+    try:
+        for owner, attr, label in patches:
+            if isinstance(owner, dict):
+                saved.append((owner, attr, owner[attr]))
+                owner[attr] = blocker(label)
+            else:
+                saved.append((owner, attr, getattr(owner, attr)))
+                setattr(owner, attr, blocker(label))
+        yield
+    finally:
+        for owner, attr, value in reversed(saved):
+            if isinstance(owner, dict):
+                owner[attr] = value
+            else:
+                setattr(owner, attr, value)
+
+
+def _call_without(func, name: str, entries, *args):
+    """Call the student's function with the forbidden callables disabled."""
+    used: list = []
+    with _disabled(func, entries, used):
+        try:
+            result = _call(func, name, *args)
+        except _Failed:
+            if not used:
+                raise
+    if used:
+        raise _Failed(f"{name} calls {used[0]}, which this exercise rules out: "
+                      "write the computation yourself.")
+    return result
 
 
 def check_convolve2d_valid(func) -> CheckResult:
-    """Check ``func(x, w)``: valid-mode 2D convolution (the kernel flipped).
+    """Check ``func(x, w)``: valid-mode 2D convolution (the kernel flipped), written by hand.
 
     Parameters
     ----------
@@ -23,7 +150,10 @@ def check_convolve2d_valid(func) -> CheckResult:
         ``func(x, w)`` with 2D arrays ``x`` (N1, N2) and ``w`` (K1, K2),
         K1 <= N1 and K2 <= N2, int or float, must return
         ``scipy.signal.convolve2d(x, w, "valid")``: a float array of shape
-        (N1 - K1 + 1, N2 - K2 + 1).
+        (N1 - K1 + 1, N2 - K2 + 1). It may not call a library function that
+        convolves or correlates (scipy.signal, scipy.ndimage, np.convolve,
+        np.correlate, the course's ``conv`` functions, TensorFlow or Keras
+        convolutions); the check reads its source and disables those calls.
 
     Returns
     -------
@@ -32,27 +162,40 @@ def check_convolve2d_valid(func) -> CheckResult:
 
     Examples
     --------
-    >>> from scipy.signal import convolve2d
-    >>> check_convolve2d_valid(lambda x, w: convolve2d(x, w, "valid"))
-    ✅ Correct (convolve2d_valid): matches scipy.signal.convolve2d(x, w, "valid") on 5 test cases.
-    CheckResult(ok=True)
+    >>> def convolve2d_valid(x, w):
+    ...     return x[: x.shape[0] - w.shape[0] + 1, : x.shape[1] - w.shape[1] + 1]
+    >>> check_convolve2d_valid(convolve2d_valid)  # doctest: +ELLIPSIS
+    ❌ Not yet (convolve2d_valid): wrong values for x of shape ...
+    CheckResult(ok=False)
     """
     from scipy.signal import convolve2d, correlate2d
 
     rng = np.random.default_rng(2)
     cases = [
-        (np.arange(16.0).reshape(4, 4), np.array([[1.0, 2.0], [3.0, 4.0]])),
+        (rng.normal(size=(6, 6)), rng.normal(size=(3, 3))),  # square: a transposed output has the right shape
+        (np.arange(16.0).reshape(4, 4), np.array([[1.0, 2.0], [3.0, 4.0]])),  # even kernel
         (rng.integers(0, 9, size=(5, 5)).astype(float), rng.integers(-2, 3, size=(3, 3)).astype(float)),
-        (rng.normal(size=(6, 7)), rng.normal(size=(2, 3))),
-        (rng.normal(size=(4, 4)), rng.normal(size=(4, 4))),
+        (rng.normal(size=(6, 7)), rng.normal(size=(2, 3))),  # non-square image and kernel
+        (rng.normal(size=(7, 5)), rng.normal(size=(3, 2))),
+        (rng.normal(size=(4, 4)), rng.normal(size=(4, 4))),  # kernel as large as the image
         (rng.normal(size=(5, 6)), rng.normal(size=(1, 3))),
+        (rng.normal(size=(8, 6)), rng.normal(size=(4, 2))),
+        (rng.normal(size=(5, 4)), np.array([[-1.5]])),  # a 1x1 kernel
     ]
 
     def body():
+        _forbid_source(func, "convolve2d_valid", _CONVOLVERS, _FORBIDDEN_NAMES)
         for x, w in cases:
-            got = _as_2d(_call(func, "convolve2d_valid", x.copy(), w.copy()), "convolve2d_valid")
             want = convolve2d(x, w, "valid")
+            result = _call_without(func, "convolve2d_valid", _CONVOLVERS, x.copy(), w.copy())
+            got = _as_2d(result, "convolve2d_valid")
             if got.shape != want.shape:
+                if got.shape == want.shape[::-1]:
+                    raise _Failed(
+                        f"for x of shape {x.shape} and w of shape {w.shape} the output has shape "
+                        f"{got.shape}: rows and columns are swapped. Hint: output rows come from "
+                        "the rows of x and w, output columns from their columns."
+                    )
                 raise _Failed(
                     f"for x of shape {x.shape} and w of shape {w.shape} the output has shape "
                     f"{got.shape}. Hint: along each axis, count the positions where the whole "
@@ -69,6 +212,18 @@ def check_convolve2d_valid(func) -> CheckResult:
                 got, correlate2d(x, w[:, ::-1], "valid")
             ):
                 raise _Failed("the kernel is flipped along one axis only. Hint: flip it along both.")
+            if w.shape[0] == w.shape[1] and any(
+                np.allclose(got, correlate2d(x, v, "valid")) for v in (w.T, np.rot90(w), np.rot90(w, -1))
+            ):
+                raise _Failed(
+                    "the kernel is transposed or turned by 90 degrees, not flipped. Hint: the flip "
+                    "turns the kernel by 180 degrees: w[k1, k2] goes to w[K1-1-k1, K2-1-k2]."
+                )
+            if got.shape[0] == got.shape[1] and np.allclose(got.T, want):
+                raise _Failed(
+                    "the output is transposed: rows and columns are swapped. Hint: index the "
+                    "output [row, column] as the image."
+                )
             raise _Failed(
                 f"wrong values for x of shape {x.shape} and w of shape {w.shape}. Hint: "
                 "convolution is correlation with the kernel flipped in both axes."
@@ -103,11 +258,14 @@ def check_output_shape_2d(func) -> CheckResult:
     """
     pairs = [
         ((5, 5), (3, 3)),
-        ((6, 7), (2, 5)),
+        ((6, 7), (2, 5)),  # non-square image and kernel
+        ((9, 4), (4, 3)),  # taller than wide, even x odd kernel
         ((512, 512), (9, 9)),
-        ((28, 28), (4, 4)),
+        ((28, 28), (4, 4)),  # even kernel
         ((10, 3), (1, 3)),
-        ((8, 8), (8, 8)),
+        ((8, 8), (8, 8)),  # kernel as large as the image
+        ((3, 11), (2, 6)),  # wider than tall, even kernel
+        ((7, 5), (1, 1)),
     ]
     hints = {
         "valid": "count the positions where the whole kernel lies inside the image",
@@ -129,14 +287,40 @@ def check_output_shape_2d(func) -> CheckResult:
                     "same": n,
                     "full": (n[0] + k[0] - 1, n[1] + k[1] - 1),
                 }[mode]
-                if tuple(int(v) for v in got) != tuple(want):
+                got = tuple(int(v) for v in got)
+                if got == tuple(want):
+                    continue
+                swapped = {"valid": (n[0] - k[1] + 1, n[1] - k[0] + 1),
+                           "full": (n[0] + k[1] - 1, n[1] + k[0] - 1)}.get(mode)
+                if got == swapped or got == tuple(want)[::-1]:
                     raise _Failed(
-                        f"mode={mode!r}, image {n}, kernel {k}: {tuple(got)} is not right. "
-                        f"Hint: {hints[mode]}."
+                        f"mode={mode!r}, image {n}, kernel {k}: {got} mixes up the axes. Hint: the "
+                        "output's rows depend only on the rows of the image and of the kernel."
                     )
+                raise _Failed(f"mode={mode!r}, image {n}, kernel {k}: {got} is not right. "
+                              f"Hint: {hints[mode]}.")
         return f"right for all 3 modes on {len(pairs)} (image, kernel) pairs."
 
     return _run("output_shape_2d", body)
+
+
+def _ncc_cases():
+    """Test images and templates for :func:`check_ncc_map`, with what each one tests."""
+    rng = np.random.default_rng(3)
+    ramp = np.add.outer(np.arange(14.0), np.arange(18.0)) * 10  # uneven lighting
+    textured = rng.normal(size=(14, 18)) * 20 + 100 + ramp
+    flat = rng.integers(0, 256, size=(9, 11)).astype(float)
+    flat[2:7, 3:9] = 120.0  # a flat block: the patches inside it have no spread
+    ints = rng.integers(0, 256, size=(7, 10)).astype(float)
+    return [
+        (rng.normal(size=(10, 12)), rng.normal(size=(3, 4)), "a non-square template"),
+        (textured, textured[4:9, 6:12].copy(), "a template cut from the image"),
+        (rng.random((9, 9)) * 255, rng.random((5, 5)) * 255, "a square template"),
+        (rng.normal(size=(8, 11)) + 5, rng.normal(size=(2, 6)) + 5, "a 2x6 template"),
+        (flat, rng.integers(0, 256, size=(3, 4)).astype(float), "an image with a flat region"),
+        (ints, np.full((3, 2), 7.0), "a flat template"),
+        (ints, 255 - ints[2:5, 1:5], "a negative of part of the image"),
+    ]
 
 
 def check_ncc_map(func) -> CheckResult:
@@ -148,8 +332,9 @@ def check_ncc_map(func) -> CheckResult:
         ``func(image, template)`` with 2D float arrays ``image`` (N1, N2) and
         ``template`` (K1, K2), no larger than the image, must return the
         Pearson correlation between the template and the image patch at every
-        valid offset: a float array of shape (N1 - K1 + 1, N2 - K2 + 1), equal
-        to ``skimage.feature.match_template(image, template)``.
+        valid offset, and 0 where the patch or the template is flat (all its
+        values equal): a float array of shape (N1 - K1 + 1, N2 - K2 + 1),
+        equal to ``skimage.feature.match_template(image, template)``.
 
     Returns
     -------
@@ -158,40 +343,36 @@ def check_ncc_map(func) -> CheckResult:
 
     Examples
     --------
-    >>> from skimage.feature import match_template
-    >>> check_ncc_map(match_template)
-    ✅ Correct (ncc_map): matches skimage.feature.match_template on 4 test images.
-    CheckResult(ok=True)
+    >>> from scipy.signal import correlate2d
+    >>> check_ncc_map(lambda image, t: correlate2d(image, t, "valid"))  # doctest: +ELLIPSIS
+    ❌ Not yet (ncc_map): this is raw correlation. ...
+    CheckResult(ok=False)
     """
     from numpy.lib.stride_tricks import sliding_window_view
     from skimage.feature import match_template
 
-    rng = np.random.default_rng(3)
-    ramp = np.add.outer(np.arange(14.0), np.arange(18.0)) * 10  # uneven lighting
-    textured = rng.normal(size=(14, 18)) * 20 + 100 + ramp
-    cases = [
-        (rng.normal(size=(10, 12)), rng.normal(size=(3, 4))),
-        (textured, textured[4:9, 6:12].copy()),
-        (rng.random((9, 9)) * 255, rng.random((5, 5)) * 255),
-        (rng.normal(size=(8, 11)) + 5, rng.normal(size=(2, 6)) + 5),
-    ]
+    cases = _ncc_cases()
 
     def variants(image, template):
         patches = sliding_window_view(image, template.shape)
         t0 = template - template.mean()
         p0 = patches - patches.mean(axis=(2, 3), keepdims=True)
-        raw = np.einsum("ijab,ab->ij", patches, template)
-        cosine = raw / np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(template**2))
-        covariance = np.einsum("ijab,ab->ij", p0, t0)
-        g0 = patches - image.mean()
-        global_mean = np.einsum("ijab,ab->ij", g0, t0) / np.sqrt(
-            np.sum(g0**2, axis=(2, 3)) * np.sum(t0**2)
-        )
-        return raw, cosine, covariance, global_mean
+        with np.errstate(all="ignore"):
+            raw = np.einsum("ijab,ab->ij", patches, template)
+            cosine = raw / np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(template**2))
+            covariance = np.einsum("ijab,ab->ij", p0, t0)
+            g0 = patches - image.mean()
+            global_mean = np.einsum("ijab,ab->ij", g0, t0) / np.sqrt(
+                np.sum(g0**2, axis=(2, 3)) * np.sum(t0**2)
+            )
+        flat = (np.ptp(patches, axis=(2, 3)) == 0) | (np.ptp(template) == 0)
+        return raw, cosine, covariance, global_mean, flat
 
     def body():
-        for image, template in cases:
-            got = _as_2d(_call(func, "ncc_map", image.copy(), template.copy()), "ncc_map")
+        _forbid_source(func, "ncc_map", _MATCHERS, {"match_template"})
+        for image, template, what in cases:
+            result = _call_without(func, "ncc_map", _MATCHERS, image.copy(), template.copy())
+            got = _as_2d(result, "ncc_map")
             want = match_template(image, template)
             if got.shape != want.shape:
                 raise _Failed(
@@ -201,11 +382,21 @@ def check_ncc_map(func) -> CheckResult:
                 )
             if np.allclose(got, want, atol=1e-6):
                 continue
-            raw, cosine, covariance, global_mean = variants(image, template)
+            raw, cosine, covariance, global_mean, flat = variants(image, template)
+            if flat.any() and np.allclose(got[~flat], want[~flat], atol=1e-6):
+                kind = "the template is flat" if np.ptp(template) == 0 else "the patch is flat"
+                raise _Failed(
+                    f"on {what}, the values where {kind} (all its values equal) are "
+                    f"{'NaN or infinite' if not np.all(np.isfinite(got[flat])) else 'not right'}. "
+                    "Hint: there the formula is 0/0; the exercise asks for 0, as match_template gives."
+                )
+            if np.allclose(got, np.abs(want), atol=1e-6):
+                raise _Failed(f"on {what}, the signs are lost: the map must be negative where the "
+                              "patch looks like the negative of the template.")
             if np.allclose(got, raw):
                 raise _Failed(
                     "this is raw correlation. Hint: subtract the means and divide by the "
-                    "spreads, as in the formula of section 5."
+                    "spreads, as in the formula of section 6."
                 )
             if np.allclose(got, cosine):
                 raise _Failed(
@@ -227,21 +418,26 @@ def check_ncc_map(func) -> CheckResult:
                     "some values lie outside [-1, 1]. Hint: check the denominator of the formula."
                 )
             raise _Failed(
-                f"wrong values for an image of shape {image.shape} and a template of shape "
-                f"{template.shape}. Hint: at each offset, compute the Pearson correlation "
+                f"wrong values on {what} (image {image.shape}, template "
+                f"{template.shape}). Hint: at each offset, compute the Pearson correlation "
                 "of the patch and the template."
             )
-        return f"matches skimage.feature.match_template on {len(cases)} test images."
+        return f"matches skimage.feature.match_template on {len(cases)} test images, flat ones included."
 
     return _run("ncc_map", body)
 
 
-def check_diagonal_detector(func) -> CheckResult:
-    """Check ``func()``: a 3x3 kernel of +-1 that detects a diagonal stroke.
+# The pattern of exercise 4: ink (+1) along the top row and the left column.
+_CORNER = np.array([[1, 1, 1], [1, -1, -1], [1, -1, -1]], dtype=float)
 
-    On images of -1 and +1, the valid-mode correlation with the kernel, divided
-    by 9, must be exactly 1 where the patch is the stroke
-    ``[[1, -1, -1], [-1, 1, -1], [-1, -1, 1]]`` and smaller elsewhere.
+
+def check_corner_detector(func) -> CheckResult:
+    """Check ``func()``: a 3x3 kernel of +-1 for ``convolve2d`` that detects a top-left corner.
+
+    On images of -1 and +1, ``scipy.signal.convolve2d(image, kernel, "valid") / 9``
+    must be exactly 1 where the 3x3 patch is a top-left corner (ink along its
+    top row and its left column, background on the other four pixels) and
+    smaller elsewhere.
 
     Parameters
     ----------
@@ -255,44 +451,86 @@ def check_diagonal_detector(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_diagonal_detector(lambda: np.ones((3, 3)))  # doctest: +ELLIPSIS
-    ❌ Not yet (diagonal_detector): ...
+    >>> check_corner_detector(lambda: np.ones((3, 3)))  # doctest: +ELLIPSIS
+    ❌ Not yet (corner_detector): ...
     CheckResult(ok=False)
     """
-    from scipy.signal import correlate2d
+    from scipy.signal import convolve2d
 
-    stroke = 2 * np.eye(3) - 1
     rng = np.random.default_rng(4)
     images = []
     for _ in range(5):
         image = rng.choice([-1.0, 1.0], size=(9, 10))
-        image[2:5, 3:6] = stroke
-        image[5:8, 0:3] = stroke
+        image[2:5, 3:6] = _CORNER
+        image[5:8, 0:3] = _CORNER
         images.append(image)
 
     def body():
-        kernel = _as_2d(_call(func, "diagonal_detector"), "diagonal_detector")
+        kernel = _as_2d(_call(func, "corner_detector"), "corner_detector")
         if kernel.shape != (3, 3):
             raise _Failed(f"the kernel must have shape (3, 3); got {kernel.shape}")
         if not np.all(np.isin(kernel, (-1.0, 1.0))):
             raise _Failed("the kernel must hold only -1 and +1.")
         for image in images:
-            score = correlate2d(image, kernel, "valid") / 9
+            score = convolve2d(image, kernel, "valid") / 9
             windows = np.lib.stride_tricks.sliding_window_view(image, (3, 3))
-            is_stroke = np.all(windows == stroke, axis=(2, 3))
-            if np.allclose(score[is_stroke], 1) and np.all(score[~is_stroke] < 1):
+            is_corner = np.all(windows == _CORNER, axis=(2, 3))
+            if np.allclose(score[is_corner], 1) and np.all(score[~is_corner] < 1):
                 continue
-            if np.allclose(score[is_stroke], -1):
-                raise _Failed("the kernel gives -1 on the stroke: its signs are inverted.")
-            if np.array_equal(kernel, stroke[::-1]):
+            if np.allclose(score[is_corner], -1):
+                raise _Failed("the kernel gives -1 on the corner: its signs are inverted.")
+            if np.array_equal(kernel, _CORNER):
                 raise _Failed(
-                    "this detects the other diagonal, from bottom-left to top-right. "
-                    "Hint: correlation does not flip the kernel."
+                    "this kernel would find the corner with correlation, but convolve2d "
+                    "is convolution. Hint: what does convolution do to the kernel first?"
                 )
+            if np.array_equal(kernel, _CORNER[::-1]) or np.array_equal(kernel, _CORNER[:, ::-1]):
+                raise _Failed("the kernel is flipped along one axis only. Hint: convolution flips both.")
             raise _Failed(
-                "the score is not 1 on the stroke, or reaches 1 elsewhere. Hint: each "
-                "product is +1 where kernel and patch agree and -1 where they differ."
+                "the score is not 1 on the corner, or reaches 1 elsewhere. Hint: with +-1 values "
+                "each product is +1 where the (flipped) kernel and the patch agree and -1 where "
+                "they differ."
             )
-        return "scores exactly 1 on the stroke and less everywhere else, on 5 test images."
+        return "scores exactly 1 on the corner and less everywhere else, on 5 test images."
 
-    return _run("diagonal_detector", body)
+    return _run("corner_detector", body)
+
+
+# Salted digests of the answers to exercise 5 (see _core.answer_digest); the
+# answers themselves are in no file of the course.
+_PREDICTION_DIGESTS = [
+    "0f246245ae5dab1bf39d721725b5d7769a8f20fbf1112ecae48f2a486e78ffdc",
+    "3894c8170dfa42b9892e4d40d11fecd6dba302f343301c96a5917e0b4d965035",
+    "db4637ea4f29901fcfb388b2068376c0057708b8d40cbd1ebe5cf8a599499838",
+]
+_PREDICTION_PARTS = [
+    "(a) the shape of the chained result",
+    "(b) the pair of positions of the non-zero value",
+    "(c) the letter of the true statement",
+]
+
+
+def check_predictions_2d(func) -> CheckResult:
+    """Check ``func()``: the answers to exercise 5's three prediction questions.
+
+    ``func()`` returns a tuple ``(shape, positions, letter)``: (a) a tuple of two
+    ints; (b) two (row, column) tuples; (c) one letter. Each part is compared
+    with a salted digest of the right answer, so the answer is nowhere in the
+    course's code.
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> check_predictions_2d(lambda: ((1, 1), ((0, 0), (0, 0)), "a"))  # doctest: +ELLIPSIS
+    ❌ Not yet (predictions_2d): (a) the shape of the chained result is not right. ...
+    CheckResult(ok=False)
+    """
+    return _judge_answers(
+        func, "predictions_2d", _PREDICTION_DIGESTS, _PREDICTION_PARTS,
+        "work it out on paper with the output-size table of section 5 and the index "
+        "formulas of section 3, then run the code to see whether you were right.",
+    )
