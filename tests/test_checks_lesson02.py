@@ -216,6 +216,32 @@ def ncc_global_mean(image, template):
         return np.einsum("ijab,ab->ij", patches, t) / np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(t**2))
 
 
+def ncc_template_mean_only_on_top(image, template):
+    patches = sliding_window_view(image, template.shape)
+    patches = patches - patches.mean(axis=(2, 3), keepdims=True)
+    numerator = np.einsum("ijab,ab->ij", patches, template - template.mean())
+    denominator = np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(template**2))
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
+
+
+def shape_by_correlating(n, k, mode):  # the prompt rules this out
+    return signal.correlate2d(np.ones(n), np.ones(k), mode).shape
+
+
+def conv_with_tensorflow(x, w):
+    import tensorflow as tf
+
+    flipped = w[::-1, ::-1, None, None].astype("float32")
+    return tf.nn.conv2d(x[None, :, :, None].astype("float32"), flipped, 1, "VALID").numpy()[0, :, :, 0]
+
+
+def conv_with_keras_ops(x, w):
+    import keras
+
+    flipped = w[::-1, ::-1, None, None]
+    return keras.ops.convert_to_numpy(keras.ops.conv(x[None, :, :, None], flipped))[0, :, :, 0]
+
+
 def ncc_padded(image, template):
     return ncc_windows(np.pad(image, [(k // 2, (k - 1) // 2) for k in template.shape], mode="edge"), template)
 
@@ -265,7 +291,10 @@ WRONG = [
     (checks.check_convolve2d_valid, made_with_exec, "calls scipy.signal.convolve2d"),
     (checks.check_convolve2d_valid, signal.convolve2d, "itself"),
     (checks.check_convolve2d_valid, lambda x, w: 1 / 0, "ZeroDivisionError"),
+    (checks.check_convolve2d_valid, conv_with_tensorflow, "calls tf.nn.conv2d"),
+    (checks.check_convolve2d_valid, conv_with_keras_ops, "calls keras.ops.conv"),
     (checks.check_output_shape_2d, lambda n, k, mode: tuple(n), "mode='valid'"),
+    (checks.check_output_shape_2d, shape_by_correlating, "rules out"),
     (checks.check_output_shape_2d, shape_axes_mixed, "mixes up the axes"),
     (checks.check_output_shape_2d, shape_square_kernel, "is not right"),
     (checks.check_output_shape_2d, shape_deck_typo, "typo"),
@@ -280,6 +309,7 @@ WRONG = [
     (checks.check_ncc_map, ncc_without_means, "means are missing"),
     (checks.check_ncc_map, ncc_without_denominator, "normalisation is missing"),
     (checks.check_ncc_map, ncc_global_mean, "mean of the whole image"),
+    (checks.check_ncc_map, ncc_template_mean_only_on_top, "without subtracting its mean"),
     (checks.check_ncc_map, ncc_padded, "shape"),
     (checks.check_ncc_map, ncc_scaled, "Pearson"),
     (checks.check_ncc_map, ncc_calls_match_template, "rules out"),

@@ -243,7 +243,7 @@ def check_output_shape_2d(func) -> CheckResult:
         (N1, N2) and ``kernel_shape`` (K1, K2) tuples of ints, K1 <= N1 and
         K2 <= N2, and ``mode`` one of ``"valid"``, ``"same"``, ``"full"``,
         must return the shape of ``scipy.signal.correlate2d`` as a tuple of
-        two ints.
+        two ints, without calling a function that correlates or convolves.
 
     Returns
     -------
@@ -275,9 +275,10 @@ def check_output_shape_2d(func) -> CheckResult:
     }
 
     def body():
+        _forbid_source(func, "output_shape_2d", _CONVOLVERS, _FORBIDDEN_NAMES)
         for mode in ("valid", "same", "full"):
             for n, k in pairs:
-                got = _call(func, "output_shape_2d", n, k, mode)
+                got = _call_without(func, "output_shape_2d", _CONVOLVERS, n, k, mode)
                 if not isinstance(got, (tuple, list)) or len(got) != 2 or not all(
                     isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in got
                 ):
@@ -359,6 +360,8 @@ def check_ncc_map(func) -> CheckResult:
         p0 = patches - patches.mean(axis=(2, 3), keepdims=True)
         with np.errstate(all="ignore"):
             raw = np.einsum("ijab,ab->ij", patches, template)
+            template_raw_ss = np.einsum("ijab,ab->ij", p0, t0) / np.sqrt(
+                np.sum(p0**2, axis=(2, 3)) * np.sum(template**2))
             cosine = raw / np.sqrt(np.sum(patches**2, axis=(2, 3)) * np.sum(template**2))
             covariance = np.einsum("ijab,ab->ij", p0, t0)
             g0 = patches - image.mean()
@@ -366,7 +369,7 @@ def check_ncc_map(func) -> CheckResult:
                 np.sum(g0**2, axis=(2, 3)) * np.sum(t0**2)
             )
         flat = (np.ptp(patches, axis=(2, 3)) == 0) | (np.ptp(template) == 0)
-        return raw, cosine, covariance, global_mean, flat
+        return raw, cosine, covariance, global_mean, template_raw_ss, flat
 
     def body():
         _forbid_source(func, "ncc_map", _MATCHERS, {"match_template"})
@@ -382,7 +385,7 @@ def check_ncc_map(func) -> CheckResult:
                 )
             if np.allclose(got, want, atol=1e-6):
                 continue
-            raw, cosine, covariance, global_mean, flat = variants(image, template)
+            raw, cosine, covariance, global_mean, template_raw_ss, flat = variants(image, template)
             if flat.any() and np.allclose(got[~flat], want[~flat], atol=1e-6):
                 kind = "the template is flat" if np.ptp(template) == 0 else "the patch is flat"
                 raise _Failed(
@@ -407,6 +410,11 @@ def check_ncc_map(func) -> CheckResult:
                 raise _Failed(
                     "the normalisation is missing (values should lie between -1 and 1). "
                     "Hint: divide by the square root of the two sums of squares."
+                )
+            if np.allclose(got, template_raw_ss):
+                raise _Failed(
+                    "the denominator uses the template without subtracting its mean. Hint: "
+                    "both sums of squares are of deviations from the mean."
                 )
             if np.allclose(got, global_mean):
                 raise _Failed(
