@@ -76,6 +76,15 @@ def assumes_square_kernel(x, w):
     return out
 
 
+def int_output(x, w):  # the output takes the image's dtype: int images give truncated values
+    k1, k2 = w.shape
+    out = np.zeros_like(x)[: x.shape[0] - k1 + 1, : x.shape[1] - k2 + 1]
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i : i + k1, j : j + k2] * w[::-1, ::-1])
+    return out
+
+
 def off_by_one(x, w):
     return conv_windows(x, w)[:-1, :-1]
 
@@ -281,6 +290,7 @@ WRONG = [
     (checks.check_convolve2d_valid, output_transposed, "output is transposed"),
     (checks.check_convolve2d_valid, assumes_square_kernel, "has shape"),
     (checks.check_convolve2d_valid, off_by_one, "count the positions"),
+    (checks.check_convolve2d_valid, int_output, "float array"),
     (checks.check_convolve2d_valid, squeezed, "2D array"),
     (checks.check_convolve2d_valid, uses_scipy, "rules out"),
     (checks.check_convolve2d_valid, uses_correlate2d, "rules out"),

@@ -181,6 +181,7 @@ def check_convolve2d_valid(func) -> CheckResult:
         (rng.normal(size=(5, 6)), rng.normal(size=(1, 3))),
         (rng.normal(size=(8, 6)), rng.normal(size=(4, 2))),
         (rng.normal(size=(5, 4)), np.array([[-1.5]])),  # a 1x1 kernel
+        (rng.integers(0, 9, size=(6, 5)), rng.normal(size=(2, 2))),  # int image, float kernel: a float result
     ]
 
     def body():
@@ -203,6 +204,12 @@ def check_convolve2d_valid(func) -> CheckResult:
                 )
             if np.allclose(got, want):
                 continue
+            if x.dtype.kind == "i" and np.allclose(got, np.trunc(want)):
+                raise _Failed(
+                    "for an int image and a float kernel the values are cut to whole numbers. "
+                    "Hint: the result must be a float array (an output made with np.zeros_like(x) "
+                    "takes the image's int type)."
+                )
             if np.allclose(got, correlate2d(x, w, "valid")):
                 raise _Failed(
                     "this is correlation: the kernel is not flipped. Hint: convolution "
