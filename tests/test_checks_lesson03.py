@@ -1,5 +1,7 @@
 """Lesson 03's exercise checks: correct for right answers, 'not yet' with a hint otherwise, never the answer."""
 
+import math
+
 import numpy as np
 import pytest
 from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet, run
@@ -125,6 +127,18 @@ def threshold_normalised(m, fraction):
     return lo + (hi - lo) * np.quantile(unit, 1 - fraction)
 
 
+def threshold_int(m, fraction):
+    """The reviewer's answer: int() truncates 0.29 * 100 = 28.999999999999996 to 28."""
+    n = int(fraction * m.size)
+    return np.sort(m, axis=None)[::-1][n]
+
+
+def threshold_ceil(m, fraction):
+    """ceil() turns 0.07 * 100 = 7.000000000000001 into 8."""
+    n = int(np.ceil(fraction * m.size))
+    return np.sort(m, axis=None)[::-1][n]
+
+
 def threshold_rows_sorted(m, fraction):
     n = round(fraction * m.size)
     return np.sort(m).ravel()[::-1][n]  # sorts each row only
@@ -146,7 +160,9 @@ RIGHT = [
     (checks.check_edge_threshold, lambda m, fraction: np.percentile(m, 100 * (1 - fraction))),
     (checks.check_edge_threshold, threshold_by_sorting),
     (checks.check_edge_threshold, threshold_by_partition),
-    (checks.check_edge_threshold, lambda m, fraction: np.sort(m.ravel())[-int(fraction * m.size) - 1]),
+    (checks.check_edge_threshold, lambda m, fraction: np.sort(m.ravel())[-round(fraction * m.size) - 1]),
+    (checks.check_edge_threshold, lambda m, fraction: np.sort(m.ravel())[-int(fraction * m.size + 0.5) - 1]),
+    (checks.check_edge_threshold, lambda m, fraction: np.sort(m, axis=None)[::-1][int(np.rint(fraction * m.size))]),
     (checks.check_edge_threshold, lambda m, fraction: np.quantile(m, 1 - fraction, method="lower")),
     (checks.check_sobel_prediction, lambda: (-24, -8)),
     (checks.check_sobel_prediction, lambda: [-24.0, np.int64(-8)]),
@@ -203,6 +219,11 @@ WRONG = [
     (checks.check_edge_threshold, threshold_square_count, "count all H x W pixels"),
     (checks.check_edge_threshold, threshold_normalised, "finite number"),
     (checks.check_edge_threshold, threshold_rows_sorted, "keeps"),
+    (checks.check_edge_threshold, threshold_int, "one pixel too few"),
+    (checks.check_edge_threshold, lambda m, fraction: np.sort(m.ravel())[-int(fraction * m.size) - 1], "too few"),
+    (checks.check_edge_threshold, lambda m, fraction: np.sort(m.ravel())[m.size - 1 - math.floor(fraction * m.size)],
+     "one pixel too few"),
+    (checks.check_edge_threshold, threshold_ceil, "one pixel too many"),
     (checks.check_edge_threshold, lambda m, fraction: np.quantile(m, 1 - fraction) - 1e-9, "tied group"),
     # exercises 4 and 5: predictions
     (checks.check_sobel_prediction, lambda: (24, 8), "Zx[1, 1] (the first number) is not right"),
@@ -261,6 +282,9 @@ def test_threshold_cases_have_whole_pixel_counts_ties_and_flat_images():
     cases = filters_on_images._threshold_cases()
     for m, fraction in cases:
         assert abs(fraction * m.size - round(fraction * m.size)) < 1e-9
+    # some products fall just below a whole number (int() drops a pixel), some just above (ceil() adds one)
+    assert sum(int(f * m.size) < round(f * m.size) for m, f in cases) >= 3
+    assert sum(math.ceil(f * m.size) > round(f * m.size) for m, f in cases) >= 2
     shapes = {m.shape for m, _ in cases}
     assert any(h != w for h, w in shapes) and any(1 in s for s in shapes)
     assert sum(m.min() == m.max() for m, _ in cases) == 2

@@ -259,6 +259,11 @@ def _threshold_cases():
         (ties, (0.1,)),
         (np.full((10, 12), 3.0), (0.1,)),  # flat
         (np.zeros((6, 10)), (0.5,)),  # flat, and zero
+        # fraction * size is whole on paper but not in floating point: 0.29 * 100 = 28.999999999999996
+        # (int() drops a pixel) and 0.07 * 100 = 7.000000000000001 (ceil() adds one)
+        (rng.random((10, 10)), (0.29, 0.07)),
+        (rng.exponential(10.0, size=(20, 35)), (0.35, 0.17)),  # 244.99999999999997 and 119.00000000000001
+        (rng.random((12, 25)), (0.57,)),
     ]
     return [(m, f) for m, fractions in arrays for f in fractions]
 
@@ -270,10 +275,11 @@ def check_edge_threshold(func) -> CheckResult:
     ----------
     func : callable
         ``func(magnitude, fraction)`` with a 2D float array ``magnitude``
-        (H, W; any shape) and a float ``0 < fraction < 1`` such that
-        ``n = fraction * magnitude.size`` is a whole number must return one
+        (H, W; any shape) and a float ``0 < fraction < 1`` must return one
         finite number ``t`` for which the pixels with ``magnitude > t`` are the
-        ``n`` strongest. Where pixels tie so that exactly ``n`` is impossible,
+        ``n = round(fraction * magnitude.size)`` strongest (the check uses
+        fractions for which ``fraction * magnitude.size`` is a whole number on
+        paper; in floating point it may fall just below or above it). Where pixels tie so that exactly ``n`` is impossible,
         ``t`` keeps fewer, never more: none of the tied pixels at the boundary
         (a flat image keeps none).
 
@@ -325,6 +331,13 @@ def check_edge_threshold(func) -> CheckResult:
                     "and you keep the whole tied group. Hint: when exactly the fraction is impossible, "
                     "keep fewer, never more."
                 )
+            for rounded, name in ((int(fraction * size), "int()"), (int(np.ceil(fraction * size)), "ceil")):
+                if rounded != n and 0 <= rounded < size and kept == int(np.sum(magnitude > ascending[size - 1 - rounded])):
+                    raise _Failed(
+                        f"{where}: one pixel {'too few' if rounded < n else 'too many'}. Hint: in floating "
+                        f"point fraction * magnitude.size is {fraction * size!r} here; {name} turns it into "
+                        f"{rounded}. Round to the nearest whole number, as the exercise says."
+                    )
             if kept < want and kept == int(np.sum(magnitude > ascending[size - n])):
                 raise _Failed(
                     f"{where}: one level too few. Hint: magnitude > t leaves out the pixels equal "
