@@ -38,6 +38,13 @@ def uses_scipy(x, h):
     return signal.correlate(x, h, "valid")
 
 
+def own_variable_named_like_a_banned_call(x, h):
+    correlate = np.zeros(len(x) - len(h) + 1)
+    for n, _ in enumerate(correlate):
+        correlate[n] = x[n : n + len(h)] @ h
+    return correlate
+
+
 def vectorised(x, h):
     idx = np.arange(len(x) - len(h) + 1)[:, None] + np.arange(len(h))
     return x[idx] @ h
@@ -59,7 +66,7 @@ def forbid(func, **kwargs):
     return _run("demo", lambda: _forbid(func, "demo", **kwargs) or "fine")
 
 
-@pytest.mark.parametrize("func", [loop_version, vectorised])
+@pytest.mark.parametrize("func", [loop_version, vectorised, own_variable_named_like_a_banned_call])
 def test_allowed_code_passes(func, capsys):
     assert forbid(func, calls=BANNED)
     assert "Correct" in capsys.readouterr().out

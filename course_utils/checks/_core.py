@@ -141,9 +141,10 @@ def _forbid(func, name: str, calls: dict | None = None, loops: bool = False) -> 
     calls : dict of str to object, optional
         Forbidden callables by the name the prompt gives them, e.g.
         ``{"np.correlate": np.correlate}``. The source may not name any of them
-        by their last part (``correlate``, however imported), and no global or
-        closure variable the function uses may be one of these objects (an
-        alias made in another cell).
+        by their last part (``np.correlate``, ``from numpy import correlate``,
+        or a global ``correlate``; a variable the function binds itself may
+        have any name), and no global or closure variable the function uses
+        may be one of these objects (an alias made in another cell).
     loops : bool
         If true, ``for``, ``while`` and comprehensions are forbidden.
 
@@ -171,11 +172,19 @@ def _forbid(func, name: str, calls: dict | None = None, loops: bool = False) -> 
     loop_words = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
                   ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
                   ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
+    # Names the function binds itself (arguments, assignments, loop variables) are
+    # the student's own variables, even when one is called ``max_pool``.
+    local = {node.arg for node in ast.walk(tree) if isinstance(node, ast.arg)}
+    local |= {node.id for node in ast.walk(tree)
+              if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del))}
+    local |= {node.name for node in ast.walk(tree)
+              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     for node in ast.walk(tree):
         if loops and isinstance(node, _LOOPS):
             raise _Failed(f"{name} uses a loop ({loop_words[type(node)]} on its line "
                           f"{node.lineno}); this exercise asks for none.")
-        word = (node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name)
+        word = (node.attr if isinstance(node, ast.Attribute)
+                else node.id if isinstance(node, ast.Name) and node.id not in local
                 else node.name.rsplit(".", 1)[-1] if isinstance(node, ast.alias) else None)
         if word in short:
             raise _Failed(f"{name} uses {short[word]}, which this exercise rules out: "
