@@ -39,6 +39,7 @@ __all__ = [
     "README_SECTIONS_LEFT_OUT",
     "build_site",
     "home_page",
+    "polish_html",
     "site_notebook",
 ]
 
@@ -90,10 +91,44 @@ details.solution[open] > summary .show, details.solution:not([open]) > summary .
 .navbar-brand.logo img.logo__image { height: 2.6rem; width: auto; }
 .navbar-brand.logo .logo__title { font-size: 1.25rem; font-weight: 700; margin: 0; }
 a[href^="https://colab.research.google.com"] { white-space: nowrap; }
-/* Code a little smaller, so that lines of up to 100 characters fit beside the sidebars. */
+/* Code a little smaller; long lines scroll inside their block. */
 div.cell div.highlight pre { font-size: .8rem; }
-/* Wide tables (the lesson list) scroll on a phone instead of squeezing. */
-.bd-article table { display: block; overflow-x: auto; }
+/* Long inline code (a path, a call with arguments) wraps instead of widening the page
+   on a phone. Wide tables scroll inside the theme's own focusable wrapper. */
+.bd-article code.literal { overflow-wrap: anywhere; }
+/* Coloured text in outputs (Keras's model.summary() writes it with inline colours,
+   some below 2:1 contrast on the output background) takes the page's text colour. */
+.cell_output pre span[style*="color"] { color: var(--pst-color-text-base) !important; }
+/* A focus ring that shows on every control, header buttons and folds included. */
+a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible,
+[tabindex]:focus-visible {
+  outline: 3px solid var(--pst-color-accent) !important; outline-offset: 2px;
+}
+"""
+
+_JS = """\
+// The course site's one script: a formula too wide for its column scrolls, so a
+// keyboard user must be able to reach it; every other formula stays out of the
+// tab order (MathJax's menu is configured with inTabOrder: false).
+(function () {
+  function mark() {
+    document.querySelectorAll("mjx-container").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.setAttribute("tabindex", "0");
+      } else if (el.getAttribute("tabindex") === "0") {
+        el.removeAttribute("tabindex");
+      }
+    });
+  }
+  function start() {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise.then(mark);
+    }
+    var timer;
+    window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(mark, 150); });
+  }
+  if (document.readyState === "complete") { start(); } else { window.addEventListener("load", start); }
+})();
 """
 
 _CONF = """\
@@ -109,12 +144,15 @@ nb_merge_streams = True
 nb_code_prompt_show = "Show code cell {{type}}"
 exclude_patterns = ["_build", "notebooks"]
 mathjax_path = "mathjax/tex-chtml.js"
+# Formulas are not tab stops (MathJax's menu puts each one in the tab order by default).
+mathjax3_config = {{"options": {{"menuOptions": {{"settings": {{"inTabOrder": False}}}}}}}}
 html_theme = "sphinx_book_theme"
 html_title = {short_title!r}
 html_logo = "_static/logo.svg"
 html_favicon = "_static/logo.svg"
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
+html_js_files = ["course.js"]
 html_copy_source = False
 html_context = {{"default_mode": "light"}}  # the figures are drawn on white
 html_show_sourcelink = False
@@ -225,7 +263,9 @@ def site_notebook(nb, name: str):
                 # An exercise's cell folds its code; a cell that exists only for the
                 # instructor (tagged "solution") folds its outputs too.
                 cell.metadata["tags"] = [*tags, "hide-cell" if SOLUTION_TAG in tags else "hide-input"]
-                cell.metadata["mystnb"] = {"code_prompt_show": "Show solution",
+                # Merge: the cell's own MyST-NB settings (a figure's alt text) stay.
+                cell.metadata["mystnb"] = {**cell.metadata.get("mystnb", {}),
+                                           "code_prompt_show": "Show solution",
                                            "code_prompt_hide": "Hide solution"}
         cells.append(cell)
     if not linked:  # no title: put the links first
@@ -391,6 +431,7 @@ def build_site(out=None, lessons=None, quiet: bool = True) -> tuple[Path, list[s
     (src / "_static").mkdir()
     (src / "_static" / "logo.svg").write_text(_LOGO)
     (src / "_static" / "course.css").write_text(_CSS)
+    (src / "_static" / "course.js").write_text(_JS)
 
     readme = (root / "README.md").read_text(encoding="utf-8")
     title = next((line[2:].strip() for line in readme.splitlines() if line.startswith("# ")),
@@ -426,12 +467,55 @@ def build_site(out=None, lessons=None, quiet: bool = True) -> tuple[Path, list[s
         elif path.exists():
             path.unlink()
 
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        polished = polish_html(text)
+        if polished != text:
+            page.write_text(polished, encoding="utf-8")
     for name in _MATHJAX_FILES:
         _copy(mathjax / name, out / "_static" / "mathjax" / name)
     for path in lessons:
         _copy(path, out / "notebooks" / path.name)
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
     return out, [line for line in warning.getvalue().splitlines() if line.strip()]
+
+
+_FOLD_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
+_SEARCH_LABEL = re.compile(r'(<button class="[^"]*\bsearch-button-field\b[^"]*"[^>]*?) aria-label="Search"')
+_FIGURE = re.compile(r'<img (?=[^>]*src="\.\./_images/)(?![^>]*\bloading=)')
+
+
+def polish_html(page: str) -> str:
+    """Fix what the theme and MyST-NB write that readers with assistive technology meet.
+
+    - A folded cell's ``<summary>`` loses MyST-NB's fixed ``aria-label``
+      ("Toggle hidden content"), so its accessible name is its visible text
+      ("Show solution").
+    - The search button loses its ``aria-label`` ("Search"), which left out the
+      visible keyboard shortcut (axe: label-content-name-mismatch).
+    - Output figures load lazily (``loading="lazy"``).
+
+    Parameters
+    ----------
+    page : str
+        An HTML page as Sphinx wrote it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> polish_html('<summary aria-label="Toggle hidden content">Show solution</summary>')
+    '<summary>Show solution</summary>'
+    >>> polish_html('<img alt="A sine wave" src="../_images/a.png" />')
+    '<img loading="lazy" alt="A sine wave" src="../_images/a.png" />'
+    """
+    if not isinstance(page, str):
+        raise TypeError(f"page must be HTML text (str); got {type(page).__name__}")
+    page = _FOLD_LABEL.sub("<summary>", page)
+    page = _SEARCH_LABEL.sub(r"\1", page)
+    return _FIGURE.sub('<img loading="lazy" ', page)
 
 
 def _size(folder) -> int:

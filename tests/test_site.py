@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from lessons_helpers import LESSONS, exercises, read
+from lessons_helpers import LESSONS, NOTEBOOKS, exercises, read
 
 from course_utils.handout import SOLUTION_TAG
 from course_utils.runtime import COLAB_URL, repo_root
@@ -256,6 +256,13 @@ class Page:
 
 
 def check_loaded_cleanly(page: Page):
+    # Figures load lazily (as a reader scrolls to them): load them all now to check them.
+    page.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "const images = [...document.images];"
+        "images.forEach(i => { if (i.loading === 'lazy') i.loading = 'eager'; });"
+        "Promise.all(images.map(i => i.complete ? null : new Promise("
+        "  r => { i.addEventListener('load', r); i.addEventListener('error', r); }))).then(() => done());")
     assert not page.console, f"{page.url}: console messages: {page.console}"
     assert not page.failed, f"{page.url}: failed requests: {page.failed}"
     broken = page.js("return [...document.images]"
@@ -416,6 +423,72 @@ def test_site_works_opened_from_disk(site, browser):
     assert page.math == "ok"
     assert page.js("return document.querySelectorAll('article mjx-container').length") > 0
     check_loaded_cleanly(page)
+
+
+# ---------------------------------------------------------------- accessibility
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.14.1"
+#: Findings axe may report without failing the test: none of impact serious or critical.
+AXE_FAILING = ("serious", "critical")
+
+
+def axe_findings(page: Page, theme: str) -> list[str]:
+    """Run axe-core on the loaded page in the given colour theme; return its serious findings."""
+    page.js("document.documentElement.dataset.theme = arguments[0];"
+            "document.documentElement.dataset.mode = arguments[0];", theme)
+    page.js(AXE.read_text(encoding="utf-8"))
+    assert page.js("return axe.version") == AXE_VERSION
+    found = page.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then("
+        "  r => done(r.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])),"
+        "  e => done([['axe-error', 'critical', [String(e)]]]));")
+    return [f"{rule} ({impact}): {nodes[:3]}" for rule, impact, nodes in found
+            if impact in AXE_FAILING]
+
+
+def test_every_page_passes_axe(server, browser):
+    """No serious or critical axe-core finding on any page (desktop, light theme)."""
+    pages = [server + "index.html"] + [lesson_url(server, p) for p in NOTEBOOKS]
+    problems = {}
+    for url in pages:
+        found = axe_findings(Page(browser, url), "light")
+        if found:
+            problems[url] = found
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_axe_in_both_themes_and_on_a_phone(server, browser, theme, width):
+    """The home page and the lesson with the most kinds of content, in each theme and width."""
+    lesson = next(p for p in LESSONS if p.name.startswith("04_"))
+    browser.set_window_size(width, 900)
+    try:
+        for url in [server + "index.html", lesson_url(server, lesson)]:
+            page = Page(browser, url)
+            assert not axe_findings(page, theme), (url, axe_findings(page, theme))
+            if width < 500:
+                wide = page.js("return document.documentElement.scrollWidth > window.innerWidth + 1")
+                assert not wide, f"{url} scrolls sideways on a phone"
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def test_keyboard_focus_shows_and_formulas_are_not_tab_stops(server, browser):
+    lesson = next(p for p in LESSONS if p.name.startswith("04_"))
+    page = Page(browser, lesson_url(server, lesson))
+    stops = page.js("return [...document.querySelectorAll('mjx-container')].filter("
+                    "  m => m.tabIndex >= 0 && m.scrollWidth <= m.clientWidth + 1).length")
+    assert stops == 0, f"{stops} formulas that do not scroll are tab stops"
+    outline = page.js("const b = document.querySelector('.bd-header-article button, summary');"
+                      "b.focus({focusVisible: true}); return getComputedStyle(b).outlineStyle;")
+    assert outline not in ("none", ""), outline
+    figures = page.js("return [...document.querySelectorAll('img[src*=\"_images/\"]')]"
+                      ".map(i => [i.loading, i.alt])")
+    assert figures and all(loading == "lazy" for loading, _ in figures), figures[:3]
+    folds = page.js("return [...document.querySelectorAll('summary')].map(s => s.getAttribute('aria-label'))")
+    assert "Toggle hidden content" not in folds
 
 
 # ---------------------------------------------------------------- publishing
