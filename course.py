@@ -6,6 +6,8 @@ Needs nothing but Python 3.10+ with pip and venv:
     python3 course.py lab            # make .venv if needed, install, open JupyterLab on lessons/
     python3 course.py test           # make or reuse .venv, run every test (fast mode)
     python3 course.py test --complete  # maintainers: complete run, strict output comparison
+    python3 course.py test --oldest    # maintainers: the same tests with the oldest versions
+                                       # pyproject.toml accepts, in .venv-oldest
 
 Both create the virtual environment ``.venv`` next to this file the first
 time, install the course with the exact versions in ``constraints.txt``, and
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -25,15 +28,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-STAMP = VENV / ".course-installed"
 INSTALL_INPUTS = ["pyproject.toml", "constraints.txt"]
+# The dev tools the tests need, installed at the versions constraints.txt pins even in
+# the oldest-versions environment (the bounds that matter to a student are the others).
+DEV_TOOLS = {"pytest", "nbval", "ruff", "pyyaml"}
 
 if sys.version_info < (3, 10):
     sys.exit(f"The course needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
 
 
-def venv_python() -> Path:
-    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+def venv_python(venv_dir: Path = VENV) -> Path:
+    return venv_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def lower_bounds() -> dict[str, str]:
+    """The ``name>=version`` floors of pyproject.toml's runtime dependencies."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M).group(1)
+    return dict(re.findall(r'"([A-Za-z0-9_.-]+)>=([^",;\s]+)"', block))
+
+
+def oldest_constraints() -> str:
+    """A pip constraints file: every runtime dependency at its floor, dev tools as pinned."""
+    lines = ["# Written by `python3 course.py test --oldest`: the oldest versions pyproject.toml accepts."]
+    lines += [f"{name}=={version}" for name, version in lower_bounds().items()]
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        name = line.split("==")[0].strip().lower()
+        if name in DEV_TOOLS:
+            lines.append(line.strip())
+    return "\n".join(lines) + "\n"
 
 
 def wanted_stamp() -> str:
@@ -48,27 +71,36 @@ def run(cmd, **kwargs) -> None:
     subprocess.run([str(c) for c in cmd], check=True, **kwargs)
 
 
-def ensure_env() -> Path:
-    """Create .venv and install the course into it, unless already up to date."""
-    python = venv_python()
+def ensure_env(oldest: bool = False) -> Path:
+    """Create .venv (or .venv-oldest) and install the course into it, unless up to date."""
+    venv_dir = ROOT / ".venv-oldest" if oldest else VENV
+    python = venv_python(venv_dir)
     if not python.exists():
-        print(f"Creating the virtual environment {VENV} ...", flush=True)
+        print(f"Creating the virtual environment {venv_dir} ...", flush=True)
         try:
-            venv.EnvBuilder(with_pip=True).create(VENV)
+            venv.EnvBuilder(with_pip=True).create(venv_dir)
         except Exception as err:  # e.g. Debian without python3-venv
             sys.exit(
-                f"Could not create {VENV} ({err}). On Debian/Ubuntu install "
+                f"Could not create {venv_dir} ({err}). On Debian/Ubuntu install "
                 "the venv module first: sudo apt install python3-venv"
             )
+    stamp_file = venv_dir / ".course-installed"
     stamp = wanted_stamp()
-    if STAMP.exists() and STAMP.read_text().strip() == stamp:
+    if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
         return python
     print("Installing the course and its dependencies (the first time takes a few minutes) ...")
     run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    # site: the website builder and the browser test that `test` runs (tests/test_site.py)
-    run([python, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", "-e", ".[dev,site]"],
-        cwd=ROOT)
-    STAMP.write_text(stamp + "\n")
+    if oldest:
+        # The oldest versions pyproject.toml accepts, without the website builder
+        # (its browser test is skipped there): what a student's or Colab's stack may have.
+        constraints = venv_dir / "oldest-constraints.txt"
+        constraints.write_text(oldest_constraints())
+        run([python, "-m", "pip", "install", "--quiet", "-c", constraints, "-e", ".[dev]"], cwd=ROOT)
+    else:
+        # site: the website builder and the browser test that `test` runs (tests/test_site.py)
+        run([python, "-m", "pip", "install", "--quiet", "-c", "constraints.txt", "-e", ".[dev,site]"],
+            cwd=ROOT)
+    stamp_file.write_text(stamp + "\n")
     return python
 
 
@@ -86,7 +118,7 @@ def cmd_lab(python: Path, extra: list[str]) -> int:
 
 def cmd_test(python: Path, extra: list[str]) -> int:
     complete = "--complete" in extra
-    extra = [a for a in extra if a != "--complete"]
+    extra = [a for a in extra if a not in ("--complete", "--oldest")]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
     env["COURSE_FAST"] = "0" if complete else "1"
     nbval = ["--nbval"] if complete else ["--nbval-lax"]
@@ -108,8 +140,8 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"lab", "test"}:
         print(__doc__)
         return 2
-    python = ensure_env()
     command, extra = argv[0], argv[1:]
+    python = ensure_env(oldest=command == "test" and "--oldest" in extra)
     return cmd_lab(python, extra) if command == "lab" else cmd_test(python, extra)
 
 
