@@ -37,6 +37,61 @@ def correlate_named_conv(x, h):  # a variable called conv is not a forbidden cal
     return y
 
 
+def correlate_taps(x, h):  # a loop over the kernel taps, numpy over the positions: right
+    y = np.zeros(len(x) - len(h) + 1)
+    for k in range(len(h)):
+        y = y + h[k] * x[k : k + len(y)]
+    return y
+
+
+def correlate_while(x, h):  # a while loop and a small index list per position: right
+    y, n = [], 0
+    while n + len(h) <= len(x):
+        y.append(float(np.sum(x[list(range(n, n + len(h)))] * h)))
+        n += 1
+    return y
+
+
+# The reviewer's three loop-free answers (right values, but no loop):
+def correlate_fft(x, h):
+    N, K = len(x), len(h)
+    L = N + K - 1
+    full = np.real(np.fft.ifft(np.fft.fft(x, L) * np.fft.fft(h[::-1], L)))
+    return full[K - 1 : N]
+
+
+def correlate_fancy_index(x, h):
+    idx = np.arange(len(x) - len(h) + 1)[:, None] + np.arange(len(h))
+    return x[idx] @ h
+
+
+def correlate_toeplitz(x, h):
+    from scipy.linalg import toeplitz
+
+    return toeplitz(x[len(h) - 1 :], x[len(h) - 1 :: -1]) @ h[::-1]
+
+
+def correlate_vectorize(x, h):  # right values, no loop: np.vectorize hides it
+    return np.vectorize(lambda n: x[n : n + len(h)] @ h)(np.arange(len(x) - len(h) + 1))
+
+
+def correlate_fancy_index_loop(x, h):  # a loop, but every window picked at once by an index array
+    idx = np.arange(len(x) - len(h) + 1)[:, None] + np.arange(len(h))
+    return np.array([row @ h for row in x[idx]])
+
+
+def correlate_take(x, h):
+    windows = np.take(x, np.arange(len(x) - len(h) + 1)[:, None] + np.arange(len(h)))
+    return np.array([w @ h for w in windows])
+
+
+def correlate_scipy_fft(x, h):
+    import scipy.fft
+
+    y = scipy.fft.irfft(scipy.fft.rfft(x, 2 * len(x)) * np.conj(scipy.fft.rfft(h, 2 * len(x))))
+    return np.array([y[n] for n in range(len(x) - len(h) + 1)])
+
+
 def correlate_np(x, h):
     return np.correlate(x, h, "valid")
 
@@ -181,6 +236,13 @@ WRONG = [
     (checks.check_correlate_loop, correlate_course, "rules out"),
     (checks.check_correlate_loop, correlate_aliased, "under another name"),
     (checks.check_correlate_loop, correlate_windows, "sliding_window_view"),
+    (checks.check_correlate_loop, correlate_fft, "uses np.fft"),
+    (checks.check_correlate_loop, correlate_fancy_index, "2D index array"),
+    (checks.check_correlate_loop, correlate_vectorize, "has no loop"),
+    (checks.check_correlate_loop, correlate_toeplitz, "toeplitz"),
+    (checks.check_correlate_loop, correlate_fancy_index_loop, "2D index array"),
+    (checks.check_correlate_loop, correlate_take, "np.take"),
+    (checks.check_correlate_loop, correlate_scipy_fft, "rules out"),
     (checks.check_correlate_loop, convolve_loop, "flipped"),
     (checks.check_correlate_loop, correlate_short, "length"),
     (checks.check_correlate_loop, correlate_one_more, "length"),
@@ -228,6 +290,8 @@ def test_right_answer_is_correct(check, capsys):
 @pytest.mark.parametrize("check,func", [
     (checks.check_correlate_loop, correlate_dot),
     (checks.check_correlate_loop, correlate_named_conv),
+    (checks.check_correlate_loop, correlate_taps),
+    (checks.check_correlate_loop, correlate_while),
     (checks.check_smoothed_difference_kernel, kernel_by_hand),
     (checks.check_interpolation_kernel, lambda: np.r_[0.0, np.array([1, 2, 3, 2, 1]) / 3, 0.0]),
     (checks.check_predict_convolution, lambda: (np.array([1.0, -1.0, -1.0]), " b ", np.int64(50))),

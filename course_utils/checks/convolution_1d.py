@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import sys
+import textwrap
 
 import numpy as np
 
-from ._core import CheckResult, _as_vector, _call, _Failed, _forbid, _judge_answers, _run, _short
+from ._core import (
+    _LOOPS,
+    CheckResult,
+    _as_vector,
+    _call,
+    _Failed,
+    _forbid,
+    _judge_answers,
+    _run,
+    _short,
+)
 
 __all__ = [
     "check_correlate_loop",
@@ -59,14 +72,76 @@ def _convolution_calls() -> dict:
     }
 
 
+def _window_shortcuts() -> dict:
+    """Loop-free ways to get every window or the whole result at once (exercise 1 rules them out)."""
+    import scipy.fft
+    import scipy.linalg
+    import scipy.signal
+
+    return {
+        "np.fft.fft": np.fft.fft, "np.fft.ifft": np.fft.ifft,
+        "np.fft.rfft": np.fft.rfft, "np.fft.irfft": np.fft.irfft,
+        "scipy.fft.fft": scipy.fft.fft, "scipy.fft.ifft": scipy.fft.ifft,
+        "scipy.fft.rfft": scipy.fft.rfft, "scipy.fft.irfft": scipy.fft.irfft,
+        "scipy.linalg.toeplitz": scipy.linalg.toeplitz,
+        "scipy.linalg.hankel": scipy.linalg.hankel,
+        "scipy.linalg.circulant": scipy.linalg.circulant,
+        "scipy.linalg.convolution_matrix": scipy.linalg.convolution_matrix,
+        "scipy.signal.correlate2d": scipy.signal.correlate2d,
+        "scipy.signal.convolve2d": scipy.signal.convolve2d,
+        "np.lib.stride_tricks.sliding_window_view": np.lib.stride_tricks.sliding_window_view,
+        "np.lib.stride_tricks.as_strided": np.lib.stride_tricks.as_strided,
+        "np.take": np.take,
+    }
+
+
+def _has_loop(func, seen: set) -> bool:
+    """True if ``func``'s source, or that of a function of its own module it names, has a loop."""
+    seen.add(func)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return False
+    if any(isinstance(node, _LOOPS) for node in ast.walk(tree)):
+        return True
+    scope = getattr(func, "__globals__", {})
+    helpers = [scope.get(n) for n in getattr(getattr(func, "__code__", None), "co_names", ())]
+    return any(inspect.isfunction(f) and f not in seen and f.__module__ == func.__module__
+               and _has_loop(f, seen) for f in helpers)
+
+
+def _require_loop(func, name: str) -> None:
+    """Raise :class:`_Failed` unless ``func`` (or a helper of the student's it calls) has a loop."""
+    if not _has_loop(func, set()):
+        raise _Failed(f"{name} has no loop; this exercise asks for a Python loop (for, while or a "
+                      "comprehension) over the output positions or the kernel taps.")
+
+
+class _WatchedSignal(np.ndarray):
+    """The signal handed to the student's function: notes an index array that picks 2D windows."""
+
+    window_matrix = False  # set on the class by __getitem__, reset by the check before each call
+
+    def __getitem__(self, index):
+        for part in index if isinstance(index, tuple) else (index,):
+            if isinstance(part, (list, np.ndarray)):
+                arr = np.asarray(part)
+                if arr.dtype != bool and arr.ndim >= 2:
+                    _WatchedSignal.window_matrix = True
+        return super().__getitem__(index)
+
+
 def check_correlate_loop(func) -> CheckResult:
     """Check a loop implementation of valid-mode 1D cross-correlation, ``func(x, h)``.
 
-    ``func`` must not call a library function that correlates or convolves
+    ``func`` must contain a Python loop (``for``, ``while`` or a comprehension)
+    and must not use a library function that correlates or convolves
     (``np.correlate``, ``np.convolve``, ``np.polymul``, ``scipy.signal``'s and
     ``scipy.ndimage``'s correlate/convolve functions, ``lfilter``,
-    ``course_utils.conv``, TensorFlow or Keras convolutions), nor build the
-    windows with ``sliding_window_view`` or ``as_strided``.
+    ``course_utils.conv``, TensorFlow or Keras convolutions), nor the FFT, nor
+    ready-made windows: ``sliding_window_view``, ``as_strided``, ``toeplitz``,
+    ``hankel``, ``circulant``, ``convolution_matrix``, ``np.take``, or one 2D
+    index array that picks every window of ``x`` at once (``x[idx]``).
 
     Parameters
     ----------
@@ -100,11 +175,15 @@ def check_correlate_loop(func) -> CheckResult:
     ]
 
     def body():
-        windows = {"sliding_window_view": np.lib.stride_tricks.sliding_window_view,
-                   "as_strided": np.lib.stride_tricks.as_strided}
-        _forbid(func, "correlate_loop", {**_convolution_calls(), **windows})
+        _forbid(func, "correlate_loop", {**_convolution_calls(), **_window_shortcuts()})
         for x, h in cases:
-            got = _as_vector(_call(func, "correlate_loop", x.copy(), h.copy()), "correlate_loop")
+            _WatchedSignal.window_matrix = False
+            got = _call(func, "correlate_loop", x.copy().view(_WatchedSignal), h.copy())
+            if _WatchedSignal.window_matrix:
+                raise _Failed("correlate_loop picks every window of x at once with a 2D index "
+                              "array (x[idx]); this exercise asks for a loop over the output "
+                              "positions or the kernel taps.")
+            got = _as_vector(got, "correlate_loop")
             want = np.correlate(x, h, "valid")
             if got.shape != want.shape:
                 raise _Failed(
@@ -131,6 +210,7 @@ def check_correlate_loop(func) -> CheckResult:
                 f"h={np.round(h, 2).tolist()}. Hint: y[n] adds x[n + k] * h[k] "
                 "over k = 0 .. len(h) - 1."
             )
+        _require_loop(func, "correlate_loop")
         return (f'matches np.correlate(x, h, "valid") on {len(cases)} test signals '
                 "(even and odd kernels, kernels of length 1 and of the signal's length).")
 
