@@ -110,3 +110,24 @@ def test_issue_form_asks_for_lesson_cell_what_happened_and_environment():
     lessons = fields["lesson"]["attributes"]["options"]
     numbered = sorted(p.name[:2] for p in (repo_root() / "lessons").glob("[0-9][0-9]_*.ipynb"))
     assert [o[:2] for o in lessons if o[:2].isdigit()] == numbered, "one option per lesson"
+
+
+def test_lower_bounds_are_proved_by_a_command_and_a_scheduled_workflow():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course_cli", repo_root() / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    floors = course.lower_bounds()
+    assert {"tensorflow", "keras", "numpy", "matplotlib", "ipykernel"} <= set(floors)
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in floors.values()), "exact versions"
+    lines = course.oldest_constraints().splitlines()
+    for name, version in floors.items():
+        assert f"{name}=={version}" in lines
+    flow = yaml.safe_load((repo_root() / ".github" / "workflows" / "versions.yml").read_text())
+    on = flow.get(True, flow.get("on"))
+    assert "schedule" in on
+    runs = "\n".join(s.get("run", "") for job in flow["jobs"].values() for s in job["steps"])
+    assert "python3 course.py test --oldest" in runs and "tensorflow==2.19.1" in runs
+    readme = (repo_root() / "README.md").read_text()
+    assert "python3 course.py test --oldest" in readme
