@@ -23,10 +23,61 @@ def shape_answer(input_shape, filters, k, stride, padding):
     return ((h - k) // stride + 1, (w - k) // stride + 1, filters)
 
 
-def params_answer(h, w, ci, co, k, use_bias):
+def params_answer(h, w, ci, co, k, stride, use_bias):
+    m1, m2 = (h - k) // stride + 1, (w - k) // stride + 1
     if not use_bias:
-        return k * k * ci * co, (h * w * ci) * (h * w * co)
-    return k * k * ci * co + co, (h * w * ci) * (h * w * co) + h * w * co
+        return k * k * ci * co, (h * w * ci) * (m1 * m2 * co)
+    return k * k * ci * co + co, (h * w * ci) * (m1 * m2 * co) + m1 * m2 * co
+
+
+def params_same_size(h, w, ci, co, k, stride, use_bias):
+    """The old exercise's answer: the dense layer's output as large as its input."""
+    return k * k * ci * co + co * use_bias, (h * w * ci) * (h * w * co) + h * w * co * use_bias
+
+
+def params_ceil(h, w, ci, co, k, stride, use_bias):
+    """Output size rounded up: a window sticking out of the image is counted."""
+    m1, m2 = -(-(h - k) // stride) + 1, -(-(w - k) // stride) + 1
+    return k * k * ci * co + co * use_bias, (h * w * ci) * (m1 * m2 * co) + m1 * m2 * co * use_bias
+
+
+def params_input_biases(h, w, ci, co, k, stride, use_bias):
+    """Deck 003's slip: N1 N2 N_out dense biases instead of M1 M2 N_out."""
+    conv_p, dense_p = params_answer(h, w, ci, co, k, stride, False)
+    return conv_p + co * use_bias, dense_p + h * w * co * use_bias
+
+
+def params_locally_connected(h, w, ci, co, k, stride, use_bias):
+    m1, m2 = (h - k) // stride + 1, (w - k) // stride + 1
+    return m1 * m2 * (k * k * ci * co + co * use_bias), params_answer(h, w, ci, co, k, stride, use_bias)[1]
+
+
+def params_no_stride(h, w, ci, co, k, stride, use_bias):
+    return params_answer(h, w, ci, co, k, 1, use_bias)
+
+
+def params_lesson_helpers(h, w, ci, co, k, stride, use_bias):
+    """A bypass: the lesson's own counting helpers (the notebook defines them in section 9)."""
+    m1, m2 = (h - k) // stride + 1, (w - k) // stride + 1
+    conv_w, conv_b = conv_params(k, k, ci, co)
+    dense_w, dense_b = dense_params(h, w, ci, m1, m2, co)
+    return conv_w + conv_b * use_bias, dense_w + dense_b * use_bias
+
+
+def conv_params(K1, K2, n_in, n_out):  # as in the lesson's section 9
+    return K1 * K2 * n_in * n_out, n_out
+
+
+def dense_params(N1, N2, n_in, M1, M2, n_out):
+    return N1 * N2 * n_in * M1 * M2 * n_out, M1 * M2 * n_out
+
+
+def params_keras(h, w, ci, co, k, stride, use_bias):
+    import keras
+
+    layer = keras.layers.Conv2D(co, k, strides=stride, use_bias=use_bias)
+    layer.build((None, h, w, ci))
+    return layer.count_params(), params_answer(h, w, ci, co, k, stride, use_bias)[1]
 
 
 def max_pool_answer(x):
@@ -40,7 +91,7 @@ def predicted_stack():
 
 
 def true_statement():
-    return "c"
+    return "b"
 
 
 RIGHT = {
@@ -69,6 +120,41 @@ def shape_floor_same(input_shape, filters, k, stride, padding):
     h, w, _ = input_shape
     if padding == "same":
         return (h // stride, w // stride, filters)
+    return shape_answer(input_shape, filters, k, stride, padding)
+
+
+def shape_ceil_valid(s, f, k, st, p):
+    return shape_answer(s, f, k, st, p) if p == "same" else shape_ceil(s, f, k, st, p)
+
+
+def shape_floats(s, f, k, st, p):
+    return tuple(float(v) for v in shape_answer(s, f, k, st, p))
+
+
+def shape_valid_when_strided(s, f, k, st, p):
+    return shape_answer(s, f, k, st, "valid") if st > 1 else shape_answer(s, f, k, st, p)
+
+
+def shape_numpy_ints(s, f, k, st, p):
+    return tuple(np.int64(v) for v in shape_answer(s, f, k, st, p))
+
+
+def shape_by_library(input_shape, filters, k, stride, padding):
+    """The reviewer's bypass: the lesson's helper does the work."""
+    return (conv.conv_output_size(input_shape[0], k, stride, padding),
+            conv.conv_output_size(input_shape[1], k, stride, padding), filters)
+
+
+def shape_by_conv2d(input_shape, filters, k, stride, padding):
+    """Another bypass: convolve zeros and read the shape."""
+    out = conv.conv2d(np.zeros(input_shape), np.zeros((k, k, input_shape[2], filters)), None, stride, padding)
+    return tuple(out.shape)
+
+
+def shape_float_ceil(input_shape, filters, k, stride, padding):
+    h, w, _ = input_shape
+    if padding == "same":
+        return (np.ceil(h / stride), np.ceil(w / stride), filters)
     return shape_answer(input_shape, filters, k, stride, padding)
 
 
@@ -166,12 +252,29 @@ def derivative_luma():
     return W, np.zeros(1)
 
 
-def ignores_bias_flag(h, w, ci, co, k, use_bias):
-    return params_answer(h, w, ci, co, k, True)
+def ignores_bias_flag(h, w, ci, co, k, stride, use_bias):
+    return params_answer(h, w, ci, co, k, stride, True)
 
 
-def dense_bias_when_off(h, w, ci, co, k, use_bias):
-    return params_answer(h, w, ci, co, k, use_bias)[0], params_answer(h, w, ci, co, k, True)[1]
+def dense_bias_when_off(h, w, ci, co, k, stride, use_bias):
+    return params_answer(h, w, ci, co, k, stride, use_bias)[0], params_answer(h, w, ci, co, k, stride, True)[1]
+
+
+def conv_without_bias(h, w, ci, co, k, stride, use_bias):
+    return k * k * ci * co, params_answer(h, w, ci, co, k, stride, use_bias)[1]
+
+
+def conv_per_filter_channel(h, w, ci, co, k, stride, use_bias):
+    return k * k * co + co * use_bias, params_answer(h, w, ci, co, k, stride, use_bias)[1]
+
+
+def dense_bias_per_channel(h, w, ci, co, k, stride, use_bias):
+    conv_p, dense_p = params_answer(h, w, ci, co, k, stride, False)
+    return conv_p + co * use_bias, dense_p + co * use_bias
+
+
+def float_counts(h, w, ci, co, k, stride, use_bias):
+    return tuple(float(v) for v in params_answer(h, w, ci, co, k, stride, use_bias))
 
 
 WRONG = [
@@ -190,35 +293,29 @@ WRONG = [
      lambda: (np.stack([np.full((3, 1), 1.0), np.full((3, 1), 1 / 3)])[None], np.zeros(1)), "difference of neighbours"),
     (checks.check_conv_output_shape, lambda s, f, k, st, p: shape_answer(s, s[2], k, st, p), "channels"),
     (checks.check_conv_output_shape, lambda s, f, k, st, p: shape_answer(s, f, k, 1, p), "stride"),
-    (checks.check_conv_output_shape,
-     lambda s, f, k, st, p: shape_answer(s, f, k, st, p) if p == "same" else shape_ceil(s, f, k, st, p), "one too many"),
-    (checks.check_conv_output_shape,
-     lambda s, f, k, st, p: tuple(float(v) for v in shape_answer(s, f, k, st, p)), "must be ints"),
+    (checks.check_conv_output_shape, shape_ceil_valid, "one too many"),
+    (checks.check_conv_output_shape, shape_floats, "must be ints"),
     (checks.check_conv_output_shape, lambda s, f, k, st, p: [s[0] - k + 1, s[1] - k + 1, f], "'valid'"),
     (checks.check_conv_output_shape, lambda s, f, k, st, p: 7, "tuple (height, width, channels)"),
     (checks.check_conv_output_shape, shape_symmetric, "both sides"),
     (checks.check_conv_output_shape, shape_floor_same, "round up"),
     (checks.check_conv_output_shape, shape_swapped, "swapped"),
-    (checks.check_conv_output_shape,
-     lambda s, f, k, st, p: shape_answer(s, f, k, st, "valid") if st > 1 else shape_answer(s, f, k, st, p),
-     "'same' mode"),
-    (checks.check_param_counts, lambda h, w, ci, co, k, b: (k * k * ci * co, params_answer(h, w, ci, co, k, b)[1]),
-     "biases (one per filter)"),
-    (checks.check_param_counts, lambda h, w, ci, co, k, b: (k * k * co + co * b, params_answer(h, w, ci, co, k, b)[1]),
-     "every input channel"),
-    (checks.check_param_counts, lambda h, w, ci, co, k, b: (k * k * ci * co + ci * b, params_answer(h, w, ci, co, k, b)[1]),
-     "not per input channel"),
-    (checks.check_param_counts,
-     lambda h, w, ci, co, k, b: (params_answer(h, w, ci, co, k, b)[0], (h * w * ci) * (h * w * co)), "misses its biases"),
-    (checks.check_param_counts,
-     lambda h, w, ci, co, k, b: (params_answer(h, w, ci, co, k, b)[0], (h * w * ci) * (h * w * co) + co * b),
-     "not one per channel"),
-    (checks.check_param_counts, lambda h, w, ci, co, k, b: (params_answer(h, w, ci, co, k, b)[0], h * w * ci * co),
-     "every (input number, output number) pair"),
-    (checks.check_param_counts,
-     lambda h, w, ci, co, k, b: tuple(float(v) for v in params_answer(h, w, ci, co, k, b)), "ints"),
+    (checks.check_conv_output_shape, shape_by_library, "conv.conv_output_size"),
+    (checks.check_conv_output_shape, shape_by_conv2d, "conv.conv2d"),
+    (checks.check_conv_output_shape, shape_float_ceil, "int(...)"),
+    (checks.check_conv_output_shape, shape_valid_when_strided, "'same' mode"),
+    (checks.check_param_counts, params_same_size, "smaller than its input"),
+    (checks.check_param_counts, params_ceil, "one row or column too large"),
+    (checks.check_param_counts, params_input_biases, "counted on the input's height and width"),
+    (checks.check_param_counts, params_locally_connected, "locally connected"),
+    (checks.check_param_counts, params_no_stride, "ignores the stride"),
+    (checks.check_param_counts, params_lesson_helpers, "conv_params"),
     (checks.check_param_counts, ignores_bias_flag, "use_bias=False the convolution has no biases"),
     (checks.check_param_counts, dense_bias_when_off, "use_bias=False the dense layer has no biases"),
+    (checks.check_param_counts, conv_without_bias, "misses its biases (one per filter)"),
+    (checks.check_param_counts, conv_per_filter_channel, "every input channel"),
+    (checks.check_param_counts, dense_bias_per_channel, "not one per channel"),
+    (checks.check_param_counts, float_counts, "ints"),
     (checks.check_max_pool_reshape, pool_subsample, "wrong values"),
     (checks.check_max_pool_reshape, reshape_mixed_up, "which axes"),
     (checks.check_max_pool_reshape, pool_average, "average pooling"),
@@ -236,7 +333,7 @@ WRONG = [
     (checks.check_predict_stack, lambda: ((7, 10, 8), 160, 2506 + 4), "total parameter count"),
     (checks.check_predict_stack, lambda: ((7, 10, 8), 160), "must return 3 answers"),
     (checks.check_pooling_statement, lambda: "a", "not right"),
-    (checks.check_pooling_statement, lambda: "b", "not right"),
+    (checks.check_pooling_statement, lambda: "c", "not right"),
     (checks.check_pooling_statement, lambda: "d", "not right"),
     (checks.check_pooling_statement, lambda: 3, "not right"),
 ]
@@ -276,8 +373,8 @@ def test_keras_pooling_is_ruled_out(capsys):
 
 def test_right_answers_in_other_words(capsys):
     """Right answers written differently pass too: capitals, a list, numpy ints, a crop by slicing."""
-    assert_correct(checks.check_pooling_statement, lambda: " C ", capsys)
-    assert_correct(checks.check_pooling_statement, lambda: "(c).", capsys)
+    assert_correct(checks.check_pooling_statement, lambda: " B ", capsys)
+    assert_correct(checks.check_pooling_statement, lambda: "(b).", capsys)
     assert_correct(checks.check_predict_stack, lambda: ([7, 10, 8], np.int64(160), 2506.0), capsys)
 
     def pool_other(x):
@@ -286,8 +383,21 @@ def test_right_answers_in_other_words(capsys):
         return y.reshape(h // 2, 2, w // 2, 2, c).transpose(0, 2, 4, 1, 3).reshape(h // 2, w // 2, c, 4).max(-1)
 
     assert_correct(checks.check_max_pool_reshape, pool_other, capsys)
-    assert_correct(checks.check_conv_output_shape,
-                   lambda s, f, k, st, p: tuple(np.int64(v) for v in shape_answer(s, f, k, st, p)), capsys)
+
+    def pool_named_max_pool(x):  # a local variable may carry a forbidden call's name
+        h, w, c = x.shape
+        max_pool = x[: h - h % 2, : w - w % 2].reshape(h // 2, 2, w // 2, 2, c).max(axis=(1, 3))
+        return max_pool
+
+    assert_correct(checks.check_max_pool_reshape, pool_named_max_pool, capsys)
+
+    def counts_via_own_shape(h, w, c_in, c_out, k, stride, use_bias):  # reusing exercise 2 is fine
+        m1, m2, _ = shape_answer((h, w, c_in), c_out, k, stride, "valid")
+        weights = k * k * c_in * c_out
+        return weights + c_out * use_bias, h * w * c_in * m1 * m2 * c_out + m1 * m2 * c_out * use_bias
+
+    assert_correct(checks.check_param_counts, counts_via_own_shape, capsys)
+    assert_correct(checks.check_conv_output_shape, shape_numpy_ints, capsys)
 
 
 def test_feedback_never_shows_the_answer(capsys):
@@ -296,9 +406,9 @@ def test_feedback_never_shows_the_answer(capsys):
     out = capsys.readouterr().out
     assert "(55, 55, 96)" not in out and "55, 55" not in out
     # Parameter counts: no right count appears, for any of the test layers.
-    checks.check_param_counts(lambda h, w, ci, co, k, b: (1, 1))
+    checks.check_param_counts(lambda h, w, ci, co, k, s, b: (1, 1))
     out = capsys.readouterr().out
-    for case in [(4, 4, 5, 3, 1, True), (28, 28, 1, 16, 5, True), (55, 55, 96, 256, 5, True)]:
+    for case in [(4, 4, 5, 3, 1, 1, True), (28, 28, 1, 16, 5, 1, True), (227, 227, 3, 96, 11, 4, True)]:
         for number in params_answer(*case):
             assert str(number) not in out and f"{number:,}" not in out
     # The derivative: no weight value (1/3) is printed.
@@ -309,6 +419,18 @@ def test_feedback_never_shows_the_answer(capsys):
     checks.check_predict_stack(lambda: ((1, 1, 1), 1, 1))
     out = capsys.readouterr().out
     assert "160" not in out and "2506" not in out and "7, 10" not in out
+
+
+def test_keras_is_ruled_out_for_counts_and_shapes(capsys):
+    pytest.importorskip("keras")
+    assert_not_yet(checks.check_param_counts, params_keras, capsys, "Conv2D")
+
+    def shape_keras(input_shape, filters, k, stride, padding):
+        import keras
+        return keras.layers.Conv2D(filters, k, strides=stride, padding=padding).compute_output_shape(
+            (None, *input_shape))[1:]
+
+    assert_not_yet(checks.check_conv_output_shape, shape_keras, capsys, "rules out")
 
 
 def test_not_a_function(capsys):

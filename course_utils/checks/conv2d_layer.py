@@ -130,6 +130,40 @@ def check_channel_derivative(func) -> CheckResult:
     return _run("channel_derivative", body)
 
 
+class _Absent:
+    """Stands for a library function that is not imported (its name is still forbidden)."""
+
+
+def _attr(module, *path):
+    """``module.path...`` if that module is imported and has it, else an :class:`_Absent`."""
+    obj = sys.modules.get(module)
+    for part in path:
+        obj = getattr(obj, part, None)
+    return obj if obj is not None else _Absent()
+
+
+def _notebook(func, name):
+    """The lesson's own helper ``name`` from the student's notebook, if defined there."""
+    value = getattr(func, "__globals__", {}).get(name)
+    return value if callable(value) else _Absent()
+
+
+def _shape_calls(func) -> dict:
+    """What exercise 2 rules out: everything that computes the shape for the student."""
+    from .. import conv
+
+    return {
+        "conv.conv_output_size": conv.conv_output_size,
+        "conv.conv2d": conv.conv2d,
+        "keras_output_shape": _notebook(func, "keras_output_shape"),  # lesson 04, section 4
+        "keras.layers.Conv2D": _attr("keras", "layers", "Conv2D"),
+        "keras.layers.Convolution2D": _attr("keras", "layers", "Convolution2D"),
+        "compute_output_shape": _Absent(),
+        "compute_output_spec": _Absent(),
+        "tf.nn.conv2d": _attr("tensorflow", "nn", "conv2d"),
+    }
+
+
 def check_conv_output_shape(func) -> CheckResult:
     """Check ``func(input_shape, filters, kernel_size, stride, padding)``: a Conv2D's output shape.
 
@@ -140,7 +174,9 @@ def check_conv_output_shape(func) -> CheckResult:
         ``input_shape`` a tuple (H, W, C) of ints, ints ``filters``,
         ``kernel_size`` (square kernels, odd or even) and ``stride``, and
         ``padding`` one of ``"valid"``, ``"same"``, must return the tuple
-        (H', W', C') of ints that ``keras.layers.Conv2D`` produces for one image.
+        (H', W', C') of ints that ``keras.layers.Conv2D`` produces for one image,
+        computed by the student: ``conv.conv_output_size``, ``conv.conv2d``, the
+        lesson's ``keras_output_shape`` and Keras layers are ruled out.
 
     Returns
     -------
@@ -177,6 +213,8 @@ def check_conv_output_shape(func) -> CheckResult:
         return (n + 2 * ((k - 1) // 2) - k) // stride + 1
 
     def body():
+        if callable(func):  # else _call says what is wrong
+            _forbid(func, "conv_output_shape", _shape_calls(func))
         for shape, filters, k, stride, padding in cases:
             args = (shape, filters, k, stride, padding)
             got = _call(func, "conv_output_shape", *args)
@@ -185,8 +223,9 @@ def check_conv_output_shape(func) -> CheckResult:
                 raise _Failed(f"{call} returned {_short(got)}; return a tuple (height, width, channels).")
             if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in got):
                 raise _Failed(
-                    f"{call} returned {tuple(got)}: sizes must be ints. Hint: integer "
-                    "division // rounds down for you."
+                    f"{call} returned {tuple(got)}: sizes must be ints. Hint: / and "
+                    "np.ceil give floats; wrap the result in int(...), or use integer "
+                    "division: n // s rounds down, -(-n // s) rounds up."
                 )
             got = tuple(int(v) for v in got)
             right = tuple(conv_output_size(n, k, stride, padding) for n in shape[:2]) + (filters,)
@@ -230,19 +269,35 @@ def check_conv_output_shape(func) -> CheckResult:
     return _run("conv_output_shape", body)
 
 
-def check_param_counts(func) -> CheckResult:
-    """Check ``func(h, w, c_in, c_out, k, use_bias)``: parameters of a conv layer and of a dense one.
+def _count_calls(func) -> dict:
+    """What exercise 3 rules out: the lesson's counting helpers and Keras's counts."""
+    return {
+        "conv_params": _notebook(func, "conv_params"),      # lesson 04, section 9
+        "dense_params": _notebook(func, "dense_params"),
+        "local_params": _notebook(func, "local_params"),
+        "keras_count": _notebook(func, "keras_count"),
+        "count_params": _Absent(),
+        "keras.layers.Conv2D": _attr("keras", "layers", "Conv2D"),
+        "keras.layers.Dense": _attr("keras", "layers", "Dense"),
+    }
 
-    Both layers map an (h, w, c_in) tensor to an (h, w, c_out) tensor: the
-    convolution with k x k filters and "same" padding, the dense layer by
+
+def check_param_counts(func) -> CheckResult:
+    """Check ``func(h, w, c_in, c_out, k, stride, use_bias)``: parameters of a strided conv and of a dense layer.
+
+    The convolution has ``c_out`` filters of k x k, the given stride and
+    ``"valid"`` padding; it maps an (h, w, c_in) tensor to its output tensor.
+    The dense layer maps the same input to an output of the same shape by
     connecting every input number to every output number. Both have biases
-    when ``use_bias`` is true and none when it is false.
+    when ``use_bias`` is true and none when it is false. The lesson's helpers
+    (``conv_params``, ``dense_params``, ``local_params``, ``keras_count``) and
+    Keras layers are ruled out.
 
     Parameters
     ----------
     func : callable
-        ``func(h, w, c_in, c_out, k, use_bias)`` with positive ints and a bool
-        must return a pair of ints ``(conv_params, dense_params)``.
+        ``func(h, w, c_in, c_out, k, stride, use_bias)`` with positive ints and
+        a bool must return a pair of ints ``(conv_params, dense_params)``.
 
     Returns
     -------
@@ -251,25 +306,32 @@ def check_param_counts(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_param_counts(lambda h, w, ci, co, k, use_bias: (0, 0))  # doctest: +ELLIPSIS
+    >>> def counts(h, w, c_in, c_out, k, stride, use_bias):
+    ...     return 0, 0
+    >>> check_param_counts(counts)  # doctest: +ELLIPSIS
     ❌ Not yet (param_counts): ...
     CheckResult(ok=False)
     """
-    cases = [(4, 4, 5, 3, 1, True), (28, 28, 1, 16, 5, True), (6, 7, 2, 3, 3, True), (32, 32, 3, 10, 5, True),
-             (55, 55, 96, 256, 5, True), (6, 7, 2, 3, 3, False), (9, 5, 4, 7, 2, False), (1, 1, 3, 2, 1, True)]
+    cases = [(4, 4, 5, 3, 1, 1, True), (28, 28, 1, 16, 5, 1, True), (7, 7, 1, 2, 3, 2, True),
+             (227, 227, 3, 96, 11, 4, True), (7, 9, 2, 3, 3, 3, True), (10, 13, 2, 5, 4, 3, False),
+             (9, 6, 4, 7, 2, 2, False), (1, 6, 2, 3, 1, 2, True), (32, 32, 3, 10, 5, 1, False)]
 
     def body():
-        for h, w, ci, co, k, use_bias in cases:
-            args = (h, w, ci, co, k, use_bias)
+        if callable(func):  # else _call says what is wrong
+            _forbid(func, "param_counts", _count_calls(func))
+        for h, w, ci, co, k, stride, use_bias in cases:
+            args = (h, w, ci, co, k, stride, use_bias)
             call = f"param_counts{args}"
             got = _call(func, "param_counts", *args)
             if not isinstance(got, (tuple, list)) or len(got) != 2:
                 raise _Failed(f"{call} returned {_short(got)}; return a pair (conv_params, dense_params).")
             if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in got):
-                raise _Failed(f"{call} returned {tuple(got)}: parameter counts are ints.")
+                raise _Failed(f"{call} returned {tuple(got)}: parameter counts are ints (no / or np.ceil).")
             conv_p, dense_p = (int(v) for v in got)
-            conv_w, dense_w = k * k * ci * co, (h * w * ci) * (h * w * co)
-            conv_b, dense_b = (co, h * w * co) if use_bias else (0, 0)
+            m1, m2 = ((n - k) // stride + 1 for n in (h, w))
+            outputs = m1 * m2 * co
+            conv_w, dense_w = k * k * ci * co, (h * w * ci) * outputs
+            conv_b, dense_b = (co, outputs) if use_bias else (0, 0)
             if conv_p != conv_w + conv_b:
                 if not use_bias and conv_p == conv_w + co:
                     raise _Failed(f"{call}: with use_bias=False the convolution has no biases.")
@@ -279,12 +341,43 @@ def check_param_counts(func) -> CheckResult:
                     raise _Failed(f"{call}: the convolution has one bias per filter (output channel), not per input channel.")
                 if conv_p in (k * k * co + conv_b, k * k * co + co):
                     raise _Failed(f"{call}: the convolution's count is too small. Hint: each filter spans every input channel.")
-                raise _Failed(f"{call}: the convolution's count is wrong. Hint: count the numbers in the weight tensor, then the biases.")
+                if conv_p in (m1 * m2 * conv_w + m1 * m2 * conv_b, m1 * m2 * conv_w + conv_b):
+                    raise _Failed(f"{call}: that counts a filter for every output position (a locally "
+                                  "connected layer). A convolution shares one set of filters across all positions.")
+                raise _Failed(f"{call}: the convolution's count is wrong. Hint: count the numbers in the "
+                              "weight tensor, then the biases; neither depends on the stride or the image size.")
             if dense_p != dense_w + dense_b:
-                if not use_bias and dense_p in (dense_w + h * w * co, dense_w + co):
+                size_guesses = {  # output sizes a student may compute instead
+                    "same": (h, w),
+                    "no stride": (h - k + 1, w - k + 1),
+                    "round up": tuple(-(-(n - k) // stride) + 1 for n in (h, w)),
+                    "no floor": tuple(-(-n // stride) for n in (h, w)),
+                }
+                for why, (g1, g2) in size_guesses.items():
+                    if (g1, g2) == (m1, m2):
+                        continue
+                    g_out = g1 * g2 * co
+                    if dense_p in (h * w * ci * g_out + (g_out if use_bias else 0), h * w * ci * g_out):
+                        hint = {
+                            "same": "the dense layer's outputs are the convolution's outputs, which are "
+                                    "smaller than its input here: work out their height and width first "
+                                    "(exercise 2).",
+                            "no stride": "the output size ignores the stride. Hint: the window jumps by the stride.",
+                            "round up": "the output is one row or column too large. Hint: with 'valid' "
+                                        "padding a window that would stick out of the image is dropped.",
+                            "no floor": "that output size is what 'same' padding gives; this convolution "
+                                        "has 'valid' padding.",
+                        }[why]
+                        raise _Failed(f"{call}: {hint}")
+                if not use_bias and dense_p in (dense_w + outputs, dense_w + h * w * co, dense_w + co):
                     raise _Failed(f"{call}: with use_bias=False the dense layer has no biases.")
                 if use_bias and dense_p == dense_w:
                     raise _Failed(f"{call}: the dense layer's count misses its biases.")
+                if use_bias and dense_p == dense_w + h * w * co:
+                    raise _Failed(
+                        f"{call}: the dense layer's biases are counted on the input's height and "
+                        "width. It has one bias per output number, and the output is smaller here."
+                    )
                 if use_bias and dense_p == dense_w + co:
                     raise _Failed(
                         f"{call}: the dense layer has one bias per output number "
@@ -294,25 +387,17 @@ def check_param_counts(func) -> CheckResult:
                     f"{call}: the dense layer's count is wrong. Hint: one weight for every "
                     "(input number, output number) pair, then the biases."
                 )
-        return f"both counts right for {len(cases)} layer sizes, with and without biases, AlexNet's second layer included."
+        return (f"both counts right for {len(cases)} layers: strides 1 to 4, odd and even kernels, "
+                "non-square inputs, with and without biases.")
 
     return _run("param_counts", body)
-
-
-class _Absent:
-    """Stands for a library function that is not imported (its name is still forbidden)."""
 
 
 def _pooling_calls() -> dict:
     """The pooling functions exercise 4 rules out, by the names a student would write."""
     from .. import conv
 
-    def attr(module, *path):
-        obj = sys.modules.get(module)
-        for part in path:
-            obj = getattr(obj, part, None)
-        return obj if obj is not None else _Absent()
-
+    attr = _attr
     return {
         "keras.layers.MaxPooling2D": attr("keras", "layers", "MaxPooling2D"),
         "keras.layers.MaxPool2D": attr("keras", "layers", "MaxPool2D"),
@@ -431,7 +516,7 @@ _STACK_DIGESTS = [
     "672f39fffb1b1eadf1c14a2c61c0b76c0ae27f47dcef12359e1c9fd02a1859ba",
     "844dc10ac73f97fa69496ef3cf0706428eddc4eda87e141c9ad8e95c42141607",
 ]
-_STATEMENT_DIGESTS = ["401e904e028378989972a49613cbc434525b971153f300160d0d8c94f07f28e0"]
+_STATEMENT_DIGESTS = ["31bc69fde166726091a90af0098fc5270ee5886906090960322b5ebc7f42bd92"]
 
 
 def check_predict_stack(func) -> CheckResult:
@@ -463,7 +548,7 @@ def check_predict_stack(func) -> CheckResult:
 
 
 def check_pooling_statement(func) -> CheckResult:
-    """Check ``func()``: the letter of the true statement in exercise 6.
+    """Check ``func()``: the letter of the true statement in exercise 6 (a shift by two pixels).
 
     Parameters
     ----------
@@ -487,5 +572,5 @@ def check_pooling_statement(func) -> CheckResult:
 
     return _judge_answers(
         letter if callable(func) else func, "pooling_statement", _STATEMENT_DIGESTS, ["that statement"],
-        "test each statement against the experiments of sections 4 and 7 (shifted input, "
-        "stride with 'same' padding, pooling's weights).")
+        "follow one feature through both layers: by how many pixels does the map of "
+        "section 7 move, and by how many cells of a 2 x 2, stride-2 pooling grid is that?")
