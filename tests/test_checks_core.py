@@ -104,6 +104,7 @@ def test_digest_normalises_and_is_salted():
     assert answer_digest("q", 7) == answer_digest("q", 7.0) == answer_digest("q", np.int64(7))
     assert answer_digest("q", (3, 4)) == answer_digest("q", [3, 4]) == answer_digest("q", np.array([3, 4]))
     assert answer_digest("q", "  Same  Padding ") == answer_digest("q", "same padding")
+    assert answer_digest("q", "(B).") == answer_digest("q", "b") == answer_digest("q", "'b'")
     assert answer_digest("q", 0.1234, decimals=2) == answer_digest("q", 0.12, decimals=2)
     assert answer_digest("q", 7) != answer_digest("r", 7)
     assert answer_digest("q", (3, 4)) != answer_digest("q", (4, 3))

@@ -227,7 +227,8 @@ def _canonical(value, decimals: int | None = None):
             raise TypeError("a float where an int is expected")
         return round(float(value), decimals) + 0.0
     if isinstance(value, str):
-        return " ".join(value.strip().lower().split())
+        # "B", " b ", "b.", "(b)" are one answer to a multiple-choice question.
+        return " ".join(value.strip().strip("()[]{}.,;:!?'\"` ").lower().split())
     if isinstance(value, (tuple, list, np.ndarray)):
         return [_canonical(v, decimals) for v in value]
     raise TypeError(type(value).__name__)
@@ -243,7 +244,8 @@ def answer_digest(exercise: str, answer, decimals: int | None = None) -> str:
         gives two digests).
     answer : int, float, str, or a (nested) tuple or list of them
         Ints and integer-valued floats count as ints; other floats are rounded
-        to ``decimals`` places; text is compared lower-case with single spaces.
+        to ``decimals`` places; text is compared lower-case with single spaces,
+        without surrounding brackets and punctuation (``"(B)."`` is ``"b"``).
     decimals : int, optional
         Rounding for float answers.
 
