@@ -45,6 +45,25 @@ def own_variable_named_like_a_banned_call(x, h):
     return correlate
 
 
+def correlate(x, h):  # the student's own helper, named like the banned call
+    out = np.zeros(len(x) - len(h) + 1)
+    for n in range(len(out)):
+        out[n] = x[n : n + len(h)] @ h
+    return out
+
+
+def uses_own_helper(x, h):
+    return correlate(x, h)
+
+
+def sneaky_helper(x, h):
+    return np.correlate(x, h, "valid")
+
+
+def uses_sneaky_helper(x, h):
+    return sneaky_helper(x, h)
+
+
 def vectorised(x, h):
     idx = np.arange(len(x) - len(h) + 1)[:, None] + np.arange(len(h))
     return x[idx] @ h
@@ -66,7 +85,8 @@ def forbid(func, **kwargs):
     return _run("demo", lambda: _forbid(func, "demo", **kwargs) or "fine")
 
 
-@pytest.mark.parametrize("func", [loop_version, vectorised, own_variable_named_like_a_banned_call])
+@pytest.mark.parametrize("func", [loop_version, vectorised, own_variable_named_like_a_banned_call,
+                                  uses_own_helper])
 def test_allowed_code_passes(func, capsys):
     assert forbid(func, calls=BANNED)
     assert "Correct" in capsys.readouterr().out
@@ -77,6 +97,7 @@ def test_allowed_code_passes(func, capsys):
     (uses_imported_name, "np.convolve"),
     (uses_alias, "under another name"),
     (uses_scipy, "scipy.signal.correlate"),
+    (uses_sneaky_helper, "np.correlate"),
 ])
 def test_forbidden_calls_are_found(func, words, capsys):
     assert not forbid(func, calls=BANNED)
@@ -91,6 +112,7 @@ def test_loops_are_found_when_forbidden(func, kind, capsys):
     assert not forbid(func, loops=True)
     assert kind in capsys.readouterr().out
     assert forbid(vectorised, loops=True)
+    assert not forbid(uses_own_helper, loops=True)  # the loop is in its helper
 
 
 def test_unreadable_source_is_not_yet(capsys):

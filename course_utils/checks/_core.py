@@ -129,7 +129,8 @@ def _code_names(code: types.CodeType) -> set[str]:
     return names
 
 
-def _forbid(func, name: str, calls: dict | None = None, loops: bool = False) -> None:
+def _forbid(func, name: str, calls: dict | None = None, loops: bool = False,
+            _seen: set | None = None) -> None:
     """Raise :class:`_Failed` if ``func`` uses a call or a loop the exercise rules out.
 
     Parameters
@@ -142,9 +143,11 @@ def _forbid(func, name: str, calls: dict | None = None, loops: bool = False) -> 
         Forbidden callables by the name the prompt gives them, e.g.
         ``{"np.correlate": np.correlate}``. The source may not name any of them
         by their last part (``np.correlate``, ``from numpy import correlate``,
-        or a global ``correlate``; a variable the function binds itself may
-        have any name), and no global or closure variable the function uses
-        may be one of these objects (an alias made in another cell).
+        or a global ``correlate``; a variable the function binds itself, or a
+        function of the student's own, may have any name), and no global or
+        closure variable the function uses may be one of these objects (an
+        alias made in another cell). The student's own functions that it
+        uses are read by the same rules.
     loops : bool
         If true, ``for``, ``while`` and comprehensions are forbidden.
 
@@ -157,6 +160,8 @@ def _forbid(func, name: str, calls: dict | None = None, loops: bool = False) -> 
     CheckResult(ok=False)
     """
     calls = calls or {}
+    _seen = set() if _seen is None else _seen
+    _seen.add(id(func))
     try:
         source = textwrap.dedent(inspect.getsource(func))
         tree = ast.parse(source)
@@ -185,6 +190,7 @@ def _forbid(func, name: str, calls: dict | None = None, loops: bool = False) -> 
                           f"{node.lineno}); this exercise asks for none.")
         word = (node.attr if isinstance(node, ast.Attribute)
                 else node.id if isinstance(node, ast.Name) and node.id not in local
+                and not _own_function(func, node.id)
                 else node.name.rsplit(".", 1)[-1] if isinstance(node, ast.alias) else None)
         if word in short:
             raise _Failed(f"{name} uses {short[word]}, which this exercise rules out: "
@@ -207,6 +213,21 @@ def _forbid(func, name: str, calls: dict | None = None, loops: bool = False) -> 
             if value is banned:
                 raise _Failed(f"{name} uses {key} (under another name), which this exercise "
                               "rules out: write the computation yourself.")
+    # The student's own helper functions (defined beside it) are held to the same rules.
+    for value in values:
+        if _is_students(func, value) and id(value) not in _seen:
+            _forbid(value, name, calls, loops, _seen)
+
+
+def _is_students(func, value) -> bool:
+    """True if ``value`` is a Python function defined in the same namespace as ``func``."""
+    return (isinstance(value, types.FunctionType)
+            and getattr(value, "__globals__", None) is getattr(func, "__globals__", ()))
+
+
+def _own_function(func, name: str) -> bool:
+    """True if the global ``name`` that ``func`` uses is one of the student's own functions."""
+    return _is_students(func, getattr(func, "__globals__", {}).get(name))
 
 
 # --------------------------------------------------------------------------
