@@ -127,6 +127,47 @@ exec("def made_with_exec(x, w):\n    return signal.convolve2d(x, w, 'valid')\n",
 made_with_exec = namespace["made_with_exec"]
 
 
+
+def correlate(x, w):  # a student's own helper, named like the library functions: allowed
+    k1, k2 = w.shape
+    out = np.zeros((x.shape[0] - k1 + 1, x.shape[1] - k2 + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i : i + k1, j : j + k2] * w)
+    return out
+
+
+def conv_via_helper(x, w):  # the reviewer's right answer: the own helper with the flipped kernel
+    return correlate(x, np.asarray(w)[::-1, ::-1])
+
+
+def correlate2d_mine(x, w):  # an own helper that calls the library: read by the same rules
+    return signal.correlate2d(x, w, "valid")
+
+
+def conv_via_library_helper(x, w):
+    return correlate2d_mine(x, w[::-1, ::-1])
+
+
+def pixel(x, i, j):  # lesson 02, section 3: the formula at one index
+    return x[i, j] if 0 <= i < x.shape[0] and 0 <= j < x.shape[1] else 0
+
+
+def convolution_at(x, w, n1, n2):
+    return sum(w[k1, k2] * pixel(x, n1 - k1, n2 - k2) for (k1, k2), _ in np.ndenumerate(w))
+
+
+def conv_via_section3(x, w):  # reuses the lesson's per-pixel formula: allowed, the prompt says so
+    (n1, n2), (k1, k2) = x.shape, w.shape
+    return np.array([[convolution_at(x, w, a, b) for b in range(k2 - 1, n2)] for a in range(k1 - 1, n1)],
+                    dtype=float)
+
+
+def conv_section3_wrong_range(x, w):  # correlation's index range with the convolution formula
+    (n1, n2), (k1, k2) = x.shape, w.shape
+    return np.array([[convolution_at(x, w, a, b) for b in range(n2 - k2 + 1)] for a in range(n1 - k1 + 1)],
+                    dtype=float)
+
 # ---------------------------------------------------------------- exercise 2: output_shape_2d
 def shape_right(n, k, mode):
     if mode == "valid":
@@ -271,6 +312,8 @@ RIGHT = [
     (checks.check_convolve2d_valid, conv_loops),
     (checks.check_convolve2d_valid, conv_windows),
     (checks.check_convolve2d_valid, conv_by_definition),
+    (checks.check_convolve2d_valid, conv_via_helper),
+    (checks.check_convolve2d_valid, conv_via_section3),
     (checks.check_output_shape_2d, shape_right),
     (checks.check_ncc_map, ncc_windows),
     (checks.check_ncc_map, ncc_loop),
@@ -278,6 +321,8 @@ RIGHT = [
     (checks.check_corner_detector, lambda: ANSWER.astype(int).tolist()),
     (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (0, 3)), "b")),
     (checks.check_predictions_2d, lambda: ([32, 18], [[2, 5], [0, 3]], " B ")),
+    (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (0, 3)), "B.")),
+    (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (0, 3)), "(B)")),
 ]
 CHECKS = [checks.check_convolve2d_valid, checks.check_output_shape_2d, checks.check_ncc_map,
           checks.check_corner_detector, checks.check_predictions_2d]
@@ -302,6 +347,8 @@ WRONG = [
     (checks.check_convolve2d_valid, signal.convolve2d, "itself"),
     (checks.check_convolve2d_valid, lambda x, w: 1 / 0, "ZeroDivisionError"),
     (checks.check_convolve2d_valid, conv_with_tensorflow, "calls tf.nn.conv2d"),
+    (checks.check_convolve2d_valid, conv_via_library_helper, "uses scipy.signal.correlate2d"),
+    (checks.check_convolve2d_valid, conv_section3_wrong_range, "wrong values"),
     (checks.check_convolve2d_valid, conv_with_keras_ops, "calls keras.ops.conv"),
     (checks.check_output_shape_2d, lambda n, k, mode: tuple(n), "mode='valid'"),
     (checks.check_output_shape_2d, shape_by_correlating, "rules out"),

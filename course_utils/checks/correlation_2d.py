@@ -42,7 +42,11 @@ _CONVOLVERS = [
     ("keras.layers", "Conv2D", "keras.layers.Conv2D"),
 ]
 _MATCHERS = [("skimage.feature", "match_template", "feature.match_template")]
-# Names the source may not contain at all (names a student would not give a variable).
+# The forbidden callables whose last name the source may not use (read by _core._forbid,
+# which lets the student's own variables and functions have any name, even ``correlate``).
+# ``conv``, ``conv2d`` and ``convolution`` are left out (``conv`` is also the course's module, and
+# TensorFlow may be imported only inside the student's function): those calls are disabled
+# while the function runs, and the feedback names the one it called.
 _FORBIDDEN_NAMES = {"convolve2d", "correlate2d", "convolve", "correlate", "fftconvolve", "oaconvolve",
                     "correlate2d_loop", "Conv2D"}
 
@@ -67,7 +71,12 @@ def _present(entries) -> dict:
 
 
 def _forbid_source(func, name: str, entries, names) -> None:
-    """Read ``func``'s source for the forbidden callables whose last name is in ``names``."""
+    """Read ``func``'s source (and its own helpers') for the forbidden callables named in ``names``.
+
+    A name the function binds itself, or a function of the student's own (a hand-written
+    ``correlate`` helper), is allowed; an alias of a forbidden callable made in another
+    cell is not (``_core._forbid``).
+    """
     target = func
     while isinstance(target, functools.partial):
         target = target.func
