@@ -153,6 +153,14 @@ def correlate_backwards(x, h):  # outputs in reverse order
     return y
 
 
+def correlate_int_output(x, h):  # the right loop, but writing into an int array truncates the sums
+    y = np.zeros(len(x) - len(h) + 1, dtype=int)
+    for n in range(len(y)):
+        for k in range(len(h)):
+            y[n] += x[n + k] * h[k]
+    return y
+
+
 def correlate_centred(x, h):  # 'same'-style indexing around the kernel's centre: wrong for even K
     c = len(h) // 2
     y = np.zeros(len(x) - len(h) + 1)
@@ -248,6 +256,7 @@ WRONG = [
     (checks.check_correlate_loop, correlate_one_more, "length"),
     (checks.check_correlate_loop, correlate_last_zero, "the last position"),
     (checks.check_correlate_loop, correlate_backwards, "reverse order"),
+    (checks.check_correlate_loop, correlate_int_output, "int array"),
     (checks.check_correlate_loop, correlate_centred, "wrong values"),
     (checks.check_correlate_loop, correlate_needs_two_taps, "wrong values"),
     (checks.check_correlate_loop, correlate_one_tap, "wrong values"),

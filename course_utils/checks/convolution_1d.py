@@ -183,6 +183,7 @@ def check_correlate_loop(func) -> CheckResult:
                 raise _Failed("correlate_loop picks every window of x at once with a 2D index "
                               "array (x[idx]); this exercise asks for a loop over the output "
                               "positions or the kernel taps.")
+            int_output = np.asarray(got).dtype.kind in "iub"
             got = _as_vector(got, "correlate_loop")
             want = np.correlate(x, h, "valid")
             if got.shape != want.shape:
@@ -193,6 +194,12 @@ def check_correlate_loop(func) -> CheckResult:
                 )
             if np.allclose(got, want):
                 continue
+            if int_output:
+                raise _Failed(
+                    f"wrong values for x={np.round(x, 2).tolist()}, h={np.round(h, 2).tolist()}: "
+                    "your output is an int array, which cuts every sum to a whole number. "
+                    "Hint: use floats (np.zeros(n) is float by default)."
+                )
             if len(h) > 1 and np.allclose(got, np.convolve(x, h, "valid")):
                 raise _Failed(
                     "this is convolution (the kernel is flipped). Hint: "
