@@ -139,6 +139,18 @@ def threshold_ceil(m, fraction):
     return np.sort(m, axis=None)[::-1][n]
 
 
+def threshold_weak_side_int(m, fraction):
+    """The second reviewer's answer: int() truncates (1 - 0.34) * 100 = 65.99999999999999 to 65."""
+    s = np.sort(m, axis=None)
+    return s[int((1 - fraction) * m.size) - 1]
+
+
+def threshold_weak_side_ceil(m, fraction):
+    """ceil() turns (1 - 0.57) * 300 = 129.00000000000003 into 130."""
+    s = np.sort(m, axis=None)
+    return s[math.ceil((1 - fraction) * m.size) - 1]
+
+
 def threshold_rows_sorted(m, fraction):
     n = round(fraction * m.size)
     return np.sort(m).ravel()[::-1][n]  # sorts each row only
@@ -164,10 +176,12 @@ RIGHT = [
     (checks.check_edge_threshold, lambda m, fraction: np.sort(m.ravel())[-int(fraction * m.size + 0.5) - 1]),
     (checks.check_edge_threshold, lambda m, fraction: np.sort(m, axis=None)[::-1][int(np.rint(fraction * m.size))]),
     (checks.check_edge_threshold, lambda m, fraction: np.quantile(m, 1 - fraction, method="lower")),
+    (checks.check_edge_threshold, lambda m, fraction: np.sort(m, axis=None)[round((1 - fraction) * m.size) - 1]),
     (checks.check_sobel_prediction, lambda: (-24, -8)),
     (checks.check_sobel_prediction, lambda: [-24.0, np.int64(-8)]),
-    (checks.check_chain_shape, lambda: (292, 192)),
-    (checks.check_chain_shape, lambda: np.array([292, 192])),
+    (checks.check_chain_shape, lambda: (294, 194)),
+    (checks.check_chain_shape, lambda: np.array([294, 194])),
+    (checks.check_chain_shape, lambda: [np.int64(294), 194.0]),
 ]
 CHECKS = [checks.check_gaussian_kernel, checks.check_luminance_edges, checks.check_edge_threshold,
           checks.check_sobel_prediction, checks.check_chain_shape]
@@ -224,6 +238,8 @@ WRONG = [
     (checks.check_edge_threshold, lambda m, fraction: np.sort(m.ravel())[m.size - 1 - math.floor(fraction * m.size)],
      "one pixel too few"),
     (checks.check_edge_threshold, threshold_ceil, "one pixel too many"),
+    (checks.check_edge_threshold, threshold_weak_side_int, "int() turns it into 65"),
+    (checks.check_edge_threshold, threshold_weak_side_ceil, "ceil turns it into 130"),
     (checks.check_edge_threshold, lambda m, fraction: np.quantile(m, 1 - fraction) - 1e-9, "tied group"),
     # exercises 4 and 5: predictions
     (checks.check_sobel_prediction, lambda: (24, 8), "Zx[1, 1] (the first number) is not right"),
@@ -231,10 +247,14 @@ WRONG = [
     (checks.check_sobel_prediction, lambda: (-24, 8), "Zy[1, 1] (the second number) is not right"),
     (checks.check_sobel_prediction, lambda: -24, "must return 2 answers"),
     (checks.check_sobel_prediction, lambda: (-24.5, -8), "expected a number"),
-    (checks.check_chain_shape, lambda: (192, 292), "is not right"),
-    (checks.check_chain_shape, lambda: (286, 186), "is not right"),
-    (checks.check_chain_shape, lambda: (300, 200), "is not right"),
-    (checks.check_chain_shape, lambda: "292x192", "is not right"),
+    (checks.check_chain_shape, lambda: (194, 294), "is not right"),  # rows and columns swapped
+    (checks.check_chain_shape, lambda: (292, 192), "is not right"),  # the shape after the first filter only
+    (checks.check_chain_shape, lambda: (300, 200), "is not right"),  # the modes ignored: every step keeps the shape
+    (checks.check_chain_shape, lambda: (290, 190), "is not right"),  # stops after Gx, or 'full' taken as 'same'
+    (checks.check_chain_shape, lambda: (282, 182), "is not right"),  # every step in 'valid' mode
+    (checks.check_chain_shape, lambda: (296, 196), "is not right"),  # 'full' gains K instead of K - 1
+    (checks.check_chain_shape, lambda: (286, 186), "is not right"),  # 'same' taken as 'valid'
+    (checks.check_chain_shape, lambda: "294x194", "is not right"),
 ]
 
 
@@ -262,7 +282,7 @@ def test_the_stored_digests_are_the_answers_in_this_file():
     """The predictions' answers live here, in plain, and nowhere in course_utils or the lesson."""
     assert filters_on_images._SOBEL_DIGESTS == [answer_digest("sobel_prediction[0]", -24),
                                                 answer_digest("sobel_prediction[1]", -8)]
-    assert filters_on_images._CHAIN_DIGESTS == [answer_digest("chain_shape[0]", (292, 192))]
+    assert filters_on_images._CHAIN_DIGESTS == [answer_digest("chain_shape[0]", (294, 194))]
 
 
 def test_the_predictions_match_a_computation():
@@ -270,12 +290,15 @@ def test_the_predictions_match_a_computation():
     x = np.zeros((4, 5))
     x[2:, 3:] = 8
     assert correlate2d(x, GX, "valid")[1, 1] == -24 and correlate2d(x, GX.T, "valid")[1, 1] == -8
-    image = np.zeros((300, 200))
-    out = correlate2d(image, np.ones((9, 9)), "valid")
-    out = correlate2d(out, np.ones((5, 5)), "same")
-    out = correlate2d(out, GX, "valid")
-    out = correlate2d(out, np.ones((3, 3)), "full")
-    assert out.shape == (292, 192)
+    out = np.zeros((300, 200))
+    shapes = [out.shape]
+    for kernel, mode in [(np.ones((9, 9)), "valid"), (np.ones((5, 5)), "same"), (GX, "valid"),
+                         (np.ones((5, 5)), "full")]:
+        out = correlate2d(out, kernel, mode)
+        shapes.append(out.shape)
+    assert out.shape == (294, 194)
+    # The answer is no tie: the input (every mode ignored) and the shape after each earlier step differ from it.
+    assert out.shape not in shapes[:-1]
 
 
 def test_threshold_cases_have_whole_pixel_counts_ties_and_flat_images():
@@ -316,7 +339,7 @@ def test_feedback_never_shows_the_answer(capsys):
     checks.check_sobel_prediction(lambda: (24, 8))
     checks.check_chain_shape(lambda: (192, 292))
     out = capsys.readouterr().out
-    assert "-24" not in out and "292" not in out
+    assert "-24" not in out and "294" not in out and "194" not in out
 
 
 def test_a_correct_answer_may_not_change_the_input(capsys):

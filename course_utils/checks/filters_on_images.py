@@ -264,6 +264,9 @@ def _threshold_cases():
         (rng.random((10, 10)), (0.29, 0.07)),
         (rng.exponential(10.0, size=(20, 35)), (0.35, 0.17)),  # 244.99999999999997 and 119.00000000000001
         (rng.random((12, 25)), (0.57,)),
+        # counted from the weak side: (1 - 0.34) * 100 = 65.99999999999999 and (1 - 0.55) * 100 =
+        # 44.99999999999999, so int() keeps one pixel too many
+        (rng.random((10, 10)), (0.34, 0.55)),
     ]
     return [(m, f) for m, fractions in arrays for f in fractions]
 
@@ -331,13 +334,23 @@ def check_edge_threshold(func) -> CheckResult:
                     "and you keep the whole tied group. Hint: when exactly the fraction is impossible, "
                     "keep fewer, never more."
                 )
-            for rounded, name in ((int(fraction * size), "int()"), (int(np.ceil(fraction * size)), "ceil")):
+            weak = (1 - fraction) * size  # the count of the pixels below the threshold, on paper
+            slips = []
+            for rounded, name, expr, value, turned in (
+                (int(fraction * size), "int()", "fraction * magnitude.size", fraction * size, None),
+                (int(np.ceil(fraction * size)), "ceil", "fraction * magnitude.size", fraction * size, None),
+                (size - int(weak), "int()", "(1 - fraction) * magnitude.size", weak, int(weak)),
+                (size - int(np.ceil(weak)), "ceil", "(1 - fraction) * magnitude.size", weak, int(np.ceil(weak))),
+            ):
                 if rounded != n and 0 <= rounded < size and kept == int(np.sum(magnitude > ascending[size - 1 - rounded])):
-                    raise _Failed(
-                        f"{where}: one pixel {'too few' if rounded < n else 'too many'}. Hint: in floating "
-                        f"point fraction * magnitude.size is {fraction * size!r} here; {name} turns it into "
-                        f"{rounded}. Round to the nearest whole number, as the exercise says."
-                    )
+                    slips.append((rounded, f"{expr} is {value!r} here, and {name} turns it into "
+                                           f"{rounded if turned is None else turned}"))
+            if slips:  # two slips can keep the same count: name both
+                raise _Failed(
+                    f"{where}: one pixel {'too few' if slips[0][0] < n else 'too many'}. Hint: in floating "
+                    f"point {', or '.join(text for _, text in slips)}. Round to the nearest whole number, as "
+                    "the exercise says."
+                )
             if kept < want and kept == int(np.sum(magnitude > ascending[size - n])):
                 raise _Failed(
                     f"{where}: one level too few. Hint: magnitude > t leaves out the pixels equal "
@@ -361,7 +374,7 @@ _SOBEL_DIGESTS = [
     "908936684def7649a2f604245db16b42d53b554dfb05e8fa698bc592213a516a",
     "57ea6d88f548b4b28537e3a5818f786787d41513d2daa3fc8f2509281df5ffb4",
 ]
-_CHAIN_DIGESTS = ["4e653382efdca041e00b477732142a9000a313645fcd67d18894bd665a765d1a"]
+_CHAIN_DIGESTS = ["b116fdfd52e4a866bed4d62ae1e56032196e01b447627650f34e98187e16398d"]
 
 
 def check_sobel_prediction(func) -> CheckResult:
