@@ -96,6 +96,18 @@ def test_figures_have_labelled_axes(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_has_an_alt_text(path):
+    """A screen reader reads the figure's alt text (cell metadata mystnb.image.alt, kept by the site)."""
+    for i, cell in enumerate(code_cells(read(path))):
+        if any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+            alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt.split()) >= 6, (
+                f"cell {i} ({cell.source.splitlines()[0][:60]!r}): give its figure an alt text that "
+                "says what a reader should see, in the cell's metadata mystnb.image.alt")
+            assert len(alt) <= 400, f"cell {i}: keep the alt text short (<= 400 characters)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_trailing_semicolons(path):
     """nbval runs cells without history, so IPython ignores a final ';' there: use plt.show()."""
     for i, cell in enumerate(code_cells(read(path))):

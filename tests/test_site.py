@@ -489,6 +489,8 @@ def test_keyboard_focus_shows_and_formulas_are_not_tab_stops(server, browser):
     assert figures and all(loading == "lazy" for loading, _ in figures), figures[:3]
     folds = page.js("return [...document.querySelectorAll('summary')].map(s => s.getAttribute('aria-label'))")
     assert "Toggle hidden content" not in folds
+    assert not any(alt.startswith("../_images") or len(alt.split()) < 6 for _, alt in figures), \
+        "figures need an alt text that says what they show, not their file name"
 
 
 # ---------------------------------------------------------------- publishing
