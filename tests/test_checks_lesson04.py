@@ -1,5 +1,7 @@
 """Lesson 04's exercise checks: correct for right answers, 'not yet' with a hint, never the answer."""
 
+import math
+
 import numpy as np
 import pytest
 from check_helpers import assert_correct, assert_not_yet, assert_stub_not_yet
@@ -158,6 +160,14 @@ def shape_float_ceil(input_shape, filters, k, stride, padding):
     return shape_answer(input_shape, filters, k, stride, padding)
 
 
+def shape_round(input_shape, filters, kernel_size, stride, padding):
+    """The second reviewer's answer: Python's round() in place of the floor."""
+    H, W, _ = input_shape
+    if padding == "same":
+        return (math.ceil(H / stride), math.ceil(W / stride), filters)
+    return (round((H - kernel_size) / stride) + 1, round((W - kernel_size) / stride) + 1, filters)
+
+
 def shape_swapped(input_shape, filters, k, stride, padding):
     h, w, c = input_shape
     return shape_answer((w, h, c), filters, k, stride, padding)
@@ -300,6 +310,7 @@ WRONG = [
     (checks.check_conv_output_shape, shape_symmetric, "both sides"),
     (checks.check_conv_output_shape, shape_floor_same, "round up"),
     (checks.check_conv_output_shape, shape_swapped, "swapped"),
+    (checks.check_conv_output_shape, shape_round, "one too many"),
     (checks.check_conv_output_shape, shape_by_library, "conv.conv_output_size"),
     (checks.check_conv_output_shape, shape_by_conv2d, "conv.conv2d"),
     (checks.check_conv_output_shape, shape_float_ceil, "int(...)"),
@@ -309,7 +320,7 @@ WRONG = [
     (checks.check_param_counts, params_input_biases, "counted on the input's height and width"),
     (checks.check_param_counts, params_locally_connected, "locally connected"),
     (checks.check_param_counts, params_no_stride, "ignores the stride"),
-    (checks.check_param_counts, params_lesson_helpers, "conv_params"),
+    (checks.check_param_counts, params_lesson_helpers, "_params (under another name)"),  # conv_ or dense_
     (checks.check_param_counts, ignores_bias_flag, "use_bias=False the convolution has no biases"),
     (checks.check_param_counts, dense_bias_when_off, "use_bias=False the dense layer has no biases"),
     (checks.check_param_counts, conv_without_bias, "misses its biases (one per filter)"),

@@ -207,6 +207,8 @@ def check_conv_output_shape(func) -> CheckResult:
         ((1, 6, 2), 3, 1, 2, "valid"),   # a one-pixel-high input
         ((5, 1, 1), 2, 3, 2, "same"),    # a one-pixel-wide input
         ((11, 20, 3), 7, 6, 5, "same"),
+        ((11, 10, 1), 2, 3, 3, "valid"),  # 8/3 and 7/3: round() is not the floor here
+        ((10, 11, 1), 1, 3, 2, "valid"),  # 3.5: round() gives 4, the floor 3
     ]
 
     def symmetric(n, k, stride):  # a PyTorch-style guess: the same zeros on both sides
