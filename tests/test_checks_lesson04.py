@@ -320,7 +320,7 @@ WRONG = [
     (checks.check_param_counts, params_input_biases, "counted on the input's height and width"),
     (checks.check_param_counts, params_locally_connected, "locally connected"),
     (checks.check_param_counts, params_no_stride, "ignores the stride"),
-    (checks.check_param_counts, params_lesson_helpers, "_params (under another name)"),  # conv_ or dense_
+    (checks.check_param_counts, params_lesson_helpers, "uses conv_params, which"),
     (checks.check_param_counts, ignores_bias_flag, "use_bias=False the convolution has no biases"),
     (checks.check_param_counts, dense_bias_when_off, "use_bias=False the dense layer has no biases"),
     (checks.check_param_counts, conv_without_bias, "misses its biases (one per filter)"),

@@ -202,16 +202,18 @@ def _forbid(func, name: str, calls: dict | None = None, loops: bool = False,
         return
     scope = dict(vars(builtins))
     scope.update(getattr(func, "__globals__", {}))
-    values = [scope[n] for n in _code_names(code) if n in scope]
+    named = [(n, scope[n]) for n in sorted(_code_names(code)) if n in scope]
     for cell in getattr(func, "__closure__", None) or ():
         try:
-            values.append(cell.cell_contents)
+            named.append(("", cell.cell_contents))
         except ValueError:
             pass
-    for value in values:
+    values = [value for _, value in named]
+    for used, value in named:
         for key, banned in calls.items():
             if value is banned:
-                raise _Failed(f"{name} uses {key} (under another name), which this exercise "
+                how = "" if used == key.rsplit(".", 1)[-1] else " (under another name)"
+                raise _Failed(f"{name} uses {key}{how}, which this exercise "
                               "rules out: write the computation yourself.")
     # The student's own helper functions (defined beside it) are held to the same rules.
     for value in values:
