@@ -227,3 +227,16 @@ def test_one_changed_byte_in_a_shipped_gzip_is_named(isolated, name, where):
         data.load_fashion_mnist()
     message = str(info.value)
     assert str(bad) in message and "corrupt" in message and "SHA256SUMS" in message, message
+
+
+def test_one_changed_byte_in_the_ecg_is_named(monkeypatch, tmp_path):
+    """The .npz (a zip) is checked byte for byte before numpy opens it."""
+    shutil.copytree(SHIPPED / "ecg", tmp_path / "ecg")
+    bad = tmp_path / "ecg" / "ecg.dat"
+    raw = bytearray(bad.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    bad.write_bytes(bytes(raw))
+    monkeypatch.setenv("COURSE_DATASETS", str(tmp_path))
+    with pytest.raises(data.DatasetError) as info:
+        data.load_ecg()
+    assert str(bad) in str(info.value) and "corrupt" in str(info.value)
