@@ -168,37 +168,65 @@ def conv_section3_wrong_range(x, w):  # correlation's index range with the convo
     return np.array([[convolution_at(x, w, a, b) for b in range(n2 - k2 + 1)] for a in range(n1 - k1 + 1)],
                     dtype=float)
 
-# ---------------------------------------------------------------- exercise 2: output_shape_2d
-def shape_right(n, k, mode):
-    if mode == "valid":
-        return (n[0] - k[0] + 1, n[1] - k[1] + 1)
-    if mode == "same":
-        return tuple(n)
-    return (n[0] + k[0] - 1, n[1] + k[1] - 1)
+# ---------------------------------------------------------------- exercise 2: same_padding_2d
+def pad_right(n, k, s):
+    out = []
+    for size, kernel, stride in zip(n, k, s):
+        outputs = -(-size // stride)  # ceil: 'same' makes this many outputs
+        total = max((outputs - 1) * stride + kernel - size, 0)
+        out.append((total // 2, total - total // 2))
+    return tuple(out)
 
 
-def shape_axes_mixed(n, k, mode):
-    if mode == "valid":
-        return (n[0] - k[1] + 1, n[1] - k[0] + 1)
-    return shape_right(n, k, mode)
+def pad_right_math(n, k, s):  # another right answer, with math.ceil and numpy ints
+    import math
+
+    totals = np.maximum([(math.ceil(a / c) - 1) * c + b - a for a, b, c in zip(n, k, s)], 0)
+    return ((totals[0] // 2, totals[0] - totals[0] // 2), (totals[1] // 2, totals[1] - totals[1] // 2))
 
 
-def shape_square_kernel(n, k, mode):
-    return shape_right(n, (k[0], k[0]), mode)
+def pad_ignores_stride(n, k, s):  # the stride-1 rule at every stride
+    return tuple(((b - 1) // 2, b - 1 - (b - 1) // 2) for b in k)
 
 
-def shape_deck_typo(n, k, mode):
-    return (n[0] + k[0] + 1, n[1] + k[1] + 1) if mode == "full" else shape_right(n, k, mode)
+def pad_symmetric(n, k, s):  # PyTorch's habit, padding=(K - 1) // 2 on both sides
+    return tuple(((b - 1) // 2, (b - 1) // 2) for b in k)
 
 
-def shape_same_is_full(n, k, mode):
-    return shape_right(n, k, "full" if mode == "same" else mode)
+def pad_extra_before(n, k, s):  # the odd zero at the top/left
+    return tuple((p[1], p[0]) for p in pad_right(n, k, s))
 
 
-def shape_even_kernels_shrink(n, k, mode):  # thinks 'same' loses a pixel for even kernels
-    if mode == "same":
-        return tuple(a - (b + 1) % 2 for a, b in zip(n, k))
-    return shape_right(n, k, mode)
+def pad_axes_swapped(n, k, s):  # the kernel's width and the column stride used for the rows
+    return pad_right(n, k[::-1], s[::-1])
+
+
+def pad_floor(n, k, s):  # floor instead of ceil for the number of outputs
+    out = []
+    for size, kernel, stride in zip(n, k, s):
+        total = max((size // stride - 1) * stride + kernel - size, 0)
+        out.append((total // 2, total - total // 2))
+    return tuple(out)
+
+
+def pad_no_max(n, k, s):  # forgets that a count of zeros cannot be negative
+    out = []
+    for size, kernel, stride in zip(n, k, s):
+        total = (-(-size // stride) - 1) * stride + kernel - size
+        out.append((total // 2, total - total // 2))
+    return tuple(out)
+
+
+def pad_flat(n, k, s):  # returns (top, bottom, left, right)
+    (a, b), (c, d) = pad_right(n, k, s)
+    return (a, b, c, d)
+
+
+def pad_with_keras(n, k, s):  # measures the padding with a Keras layer: the prompt rules this out
+    import keras
+
+    keras.layers.Conv2D(1, k, strides=s, padding="same")
+    return pad_right(n, k, s)
 
 
 # ---------------------------------------------------------------- exercise 3: ncc_map
@@ -274,10 +302,6 @@ def ncc_template_mean_only_on_top(image, template):
     return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
 
 
-def shape_by_correlating(n, k, mode):  # the prompt rules this out
-    return signal.correlate2d(np.ones(n), np.ones(k), mode).shape
-
-
 def conv_with_tensorflow(x, w):
     import tensorflow as tf
 
@@ -290,6 +314,32 @@ def conv_with_keras_ops(x, w):
 
     flipped = w[::-1, ::-1, None, None]
     return keras.ops.convert_to_numpy(keras.ops.conv(x[None, :, :, None], flipped))[0, :, :, 0]
+
+
+def conv_depthwise(x, w):  # the second reviewer's answer: a depthwise convolution is a convolution too
+    import tensorflow as tf
+
+    x = np.asarray(x, "float32")
+    w = np.asarray(w, "float32")[::-1, ::-1].copy()
+    return tf.nn.depthwise_conv2d(x[None, :, :, None], w[:, :, None, None], [1, 1, 1, 1],
+                                  "VALID").numpy()[0, :, :, 0].astype(float)
+
+
+def conv_keras_depthwise(x, w):
+    import keras
+
+    flipped = np.asarray(w, "float32")[::-1, ::-1, None, None]
+    out = keras.ops.depthwise_conv(np.asarray(x, "float32")[None, :, :, None], flipped)
+    return keras.ops.convert_to_numpy(out)[0, :, :, 0].astype(float)
+
+
+def conv_depthwise_alias(x, w):  # the same call under a name of the student's choosing
+    import tensorflow as tf
+
+    slide = getattr(tf.nn, "depthwise_" + "conv2d")
+    w = np.asarray(w, "float32")[::-1, ::-1].copy()
+    return slide(np.asarray(x, "float32")[None, :, :, None], w[:, :, None, None], [1, 1, 1, 1],
+                 "VALID").numpy()[0, :, :, 0].astype(float)
 
 
 def ncc_padded(image, template):
@@ -314,7 +364,8 @@ RIGHT = [
     (checks.check_convolve2d_valid, conv_by_definition),
     (checks.check_convolve2d_valid, conv_via_helper),
     (checks.check_convolve2d_valid, conv_via_section3),
-    (checks.check_output_shape_2d, shape_right),
+    (checks.check_same_padding_2d, pad_right),
+    (checks.check_same_padding_2d, pad_right_math),
     (checks.check_ncc_map, ncc_windows),
     (checks.check_ncc_map, ncc_loop),
     (checks.check_corner_detector, lambda: ANSWER),
@@ -324,7 +375,7 @@ RIGHT = [
     (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (0, 3)), "B.")),
     (checks.check_predictions_2d, lambda: ((32, 18), ((2, 5), (0, 3)), "(B)")),
 ]
-CHECKS = [checks.check_convolve2d_valid, checks.check_output_shape_2d, checks.check_ncc_map,
+CHECKS = [checks.check_convolve2d_valid, checks.check_same_padding_2d, checks.check_ncc_map,
           checks.check_corner_detector, checks.check_predictions_2d]
 
 WRONG = [
@@ -350,15 +401,18 @@ WRONG = [
     (checks.check_convolve2d_valid, conv_via_library_helper, "uses scipy.signal.correlate2d"),
     (checks.check_convolve2d_valid, conv_section3_wrong_range, "wrong values"),
     (checks.check_convolve2d_valid, conv_with_keras_ops, "calls keras.ops.conv"),
-    (checks.check_output_shape_2d, lambda n, k, mode: tuple(n), "mode='valid'"),
-    (checks.check_output_shape_2d, shape_by_correlating, "rules out"),
-    (checks.check_output_shape_2d, shape_axes_mixed, "mixes up the axes"),
-    (checks.check_output_shape_2d, shape_square_kernel, "is not right"),
-    (checks.check_output_shape_2d, shape_deck_typo, "typo"),
-    (checks.check_output_shape_2d, shape_same_is_full, "keeps the size"),
-    (checks.check_output_shape_2d, shape_even_kernels_shrink, "keeps the size"),
-    (checks.check_output_shape_2d, lambda n, k, mode: np.array(n), "tuple of two ints"),
-    (checks.check_output_shape_2d, lambda n, k, mode: (float(n[0]), float(n[1])), "tuple of two ints"),
+    (checks.check_convolve2d_valid, conv_depthwise, "tf.nn.depthwise_conv2d"),
+    (checks.check_convolve2d_valid, conv_keras_depthwise, "keras.ops.depthwise_conv"),
+    (checks.check_convolve2d_valid, conv_depthwise_alias, "tf.nn.depthwise_conv2d"),
+    (checks.check_same_padding_2d, pad_ignores_stride, "count the outputs 'same' makes"),
+    (checks.check_same_padding_2d, pad_symmetric, "pads both sides alike"),
+    (checks.check_same_padding_2d, pad_extra_before, "wrong side"),
+    (checks.check_same_padding_2d, pad_axes_swapped, "mixes up the axes"),
+    (checks.check_same_padding_2d, pad_floor, "is not right"),
+    (checks.check_same_padding_2d, pad_no_max, "negative"),
+    (checks.check_same_padding_2d, pad_flat, "four ints"),
+    (checks.check_same_padding_2d, lambda n, k, s: ((0.0, 1.0), (0.0, 1.0)), "four ints"),
+    (checks.check_same_padding_2d, pad_with_keras, "rules out"),
     (checks.check_ncc_map, ncc_nan_on_flat, "NaN"),
     (checks.check_ncc_map, ncc_one_on_flat, "the patch is flat"),
     (checks.check_ncc_map, ncc_absolute, "signs are lost"),
@@ -438,11 +492,32 @@ def test_ncc_cases_hold_flat_patches_a_flat_template_and_negative_values():
     assert kinds == {"flat template", "flat patch", "negative", "non-square"}
 
 
+def test_keras_same_padding_is_what_the_check_expects():
+    """The check's rule is Keras's: a Conv2D layer gives the same numbers as explicit zeros + 'valid'."""
+    import keras
+
+    from course_utils.checks.correlation_2d import _keras_same_padding
+
+    rng = np.random.default_rng(5)
+    for n, k, s in [((6, 6), (3, 3), (2, 2)), ((7, 7), (3, 3), (2, 2)), ((7, 7), (4, 4), (2, 2)),
+                    ((5, 8), (4, 2), (1, 2)), ((9, 6), (1, 5), (2, 3)), ((4, 4), (1, 1), (2, 2)),
+                    ((2, 7), (4, 3), (2, 2))]:
+        x, w = rng.normal(size=n).astype("float32"), rng.normal(size=k).astype("float32")
+        layer = keras.layers.Conv2D(1, k, strides=s, padding="same", use_bias=False)
+        layer.build((None, *n, 1))
+        layer.set_weights([w[:, :, None, None]])
+        got = keras.ops.convert_to_numpy(layer(x[None, :, :, None]))[0, :, :, 0]
+        pads = [_keras_same_padding(n[a], k[a], s[a]) for a in range(2)]
+        want = correlate2d(np.pad(x, pads), w, "valid")[:: s[0], :: s[1]]
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+        assert pad_right(n, k, s) == tuple(pads)
+
+
 def test_feedback_never_shows_the_answer(capsys):
-    checks.check_output_shape_2d(lambda n, k, mode: (0, 0))
-    checks.check_output_shape_2d(shape_deck_typo)
+    for wrong in (lambda n, k, s: ((0, 0), (0, 0)), pad_ignores_stride, pad_symmetric, pad_floor):
+        checks.check_same_padding_2d(wrong)
     out = capsys.readouterr().out
-    for secret in ("N + K - 1", "n + k - 1", "N - K + 1", "n - k + 1", "K - 1"):
+    for secret in ("ceil", "// 2", "K - 1", "max(", "(0, 1)), "):
         assert secret not in out
     checks.check_corner_detector(lambda: _CORNER)
     checks.check_corner_detector(lambda: np.ones((3, 3)))

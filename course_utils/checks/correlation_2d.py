@@ -13,7 +13,7 @@ from ._core import CheckResult, _as_2d, _call, _Failed, _forbid, _judge_answers,
 
 __all__ = [
     "check_convolve2d_valid",
-    "check_output_shape_2d",
+    "check_same_padding_2d",
     "check_ncc_map",
     "check_corner_detector",
     "check_predictions_2d",
@@ -38,8 +38,19 @@ _CONVOLVERS = [
     ("course_utils.conv", "conv2d", "conv.conv2d"),
     ("tensorflow.nn", "conv2d", "tf.nn.conv2d"),
     ("tensorflow.nn", "convolution", "tf.nn.convolution"),
+    ("tensorflow.nn", "depthwise_conv2d", "tf.nn.depthwise_conv2d"),
+    ("tensorflow.nn", "separable_conv2d", "tf.nn.separable_conv2d"),
+    ("tensorflow.nn", "conv2d_transpose", "tf.nn.conv2d_transpose"),
+    ("tensorflow.nn", "conv_transpose", "tf.nn.conv_transpose"),
+    ("tensorflow.nn", "atrous_conv2d", "tf.nn.atrous_conv2d"),
     ("keras.ops", "conv", "keras.ops.conv"),
+    ("keras.ops", "depthwise_conv", "keras.ops.depthwise_conv"),
+    ("keras.ops", "separable_conv", "keras.ops.separable_conv"),
+    ("keras.ops", "conv_transpose", "keras.ops.conv_transpose"),
     ("keras.layers", "Conv2D", "keras.layers.Conv2D"),
+    ("keras.layers", "DepthwiseConv2D", "keras.layers.DepthwiseConv2D"),
+    ("keras.layers", "SeparableConv2D", "keras.layers.SeparableConv2D"),
+    ("keras.layers", "Conv2DTranspose", "keras.layers.Conv2DTranspose"),
 ]
 _MATCHERS = [("skimage.feature", "match_template", "feature.match_template")]
 # The forbidden callables whose last name the source may not use (read by _core._forbid,
@@ -48,7 +59,9 @@ _MATCHERS = [("skimage.feature", "match_template", "feature.match_template")]
 # TensorFlow may be imported only inside the student's function): those calls are disabled
 # while the function runs, and the feedback names the one it called.
 _FORBIDDEN_NAMES = {"convolve2d", "correlate2d", "convolve", "correlate", "fftconvolve", "oaconvolve",
-                    "correlate2d_loop", "Conv2D"}
+                    "correlate2d_loop", "Conv2D", "depthwise_conv2d", "separable_conv2d",
+                    "conv2d_transpose", "conv_transpose", "atrous_conv2d", "depthwise_conv",
+                    "separable_conv", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose"}
 
 
 def _module(path: str):
@@ -249,17 +262,24 @@ def check_convolve2d_valid(func) -> CheckResult:
     return _run("convolve2d_valid", body)
 
 
-def check_output_shape_2d(func) -> CheckResult:
-    """Check ``func(image_shape, kernel_shape, mode)``: the shape of a 2D correlation.
+def _keras_same_padding(n: int, k: int, s: int) -> tuple[int, int]:
+    """Zeros (before, after) that Keras's ``padding="same"`` adds along one axis."""
+    total = max((-(-n // s) - 1) * s + k - n, 0)
+    return total // 2, total - total // 2
+
+
+def check_same_padding_2d(func) -> CheckResult:
+    """Check ``func(image_shape, kernel_shape, strides)``: where Keras's ``same`` puts its zeros.
 
     Parameters
     ----------
     func : callable
-        ``func(image_shape, kernel_shape, mode)`` with ``image_shape``
-        (N1, N2) and ``kernel_shape`` (K1, K2) tuples of ints, K1 <= N1 and
-        K2 <= N2, and ``mode`` one of ``"valid"``, ``"same"``, ``"full"``,
-        must return the shape of ``scipy.signal.correlate2d`` as a tuple of
-        two ints, without calling a function that correlates or convolves.
+        ``func(image_shape, kernel_shape, strides)`` with ``image_shape`` (N1, N2),
+        ``kernel_shape`` (K1, K2) and ``strides`` (S1, S2) tuples of positive ints
+        must return ``((top, bottom), (left, right))``, the numbers of zeros that
+        ``keras.layers.Conv2D(..., strides=strides, padding="same")`` adds on each
+        side of the image, as ints, without calling a function that correlates or
+        convolves (the check reads its source and disables those calls).
 
     Returns
     -------
@@ -268,57 +288,69 @@ def check_output_shape_2d(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_output_shape_2d(lambda n, k, mode: n)  # doctest: +ELLIPSIS
-    ❌ Not yet (output_shape_2d): mode='valid', ...
+    >>> check_same_padding_2d(lambda n, k, s: ((0, 0), (0, 0)))  # doctest: +ELLIPSIS
+    ❌ Not yet (same_padding_2d): image (6, 6), kernel (3, 3), strides (1, 1): ...
     CheckResult(ok=False)
     """
-    pairs = [
-        ((5, 5), (3, 3)),
-        ((6, 7), (2, 5)),  # non-square image and kernel
-        ((9, 4), (4, 3)),  # taller than wide, even x odd kernel
-        ((512, 512), (9, 9)),
-        ((28, 28), (4, 4)),  # even kernel
-        ((10, 3), (1, 3)),
-        ((8, 8), (8, 8)),  # kernel as large as the image
-        ((3, 11), (2, 6)),  # wider than tall, even kernel
-        ((7, 5), (1, 1)),
+    cases = [
+        ((6, 6), (3, 3), (1, 1)),
+        ((6, 6), (3, 3), (2, 2)),  # even input at stride 2: one zero, after
+        ((7, 7), (3, 3), (2, 2)),  # odd input at stride 2: one zero per side
+        ((7, 7), (4, 4), (1, 1)),  # even kernel
+        ((7, 7), (4, 4), (2, 2)),
+        ((8, 8), (4, 4), (2, 2)),
+        ((5, 8), (4, 2), (1, 2)),  # non-square, different strides per axis
+        ((9, 6), (1, 5), (2, 3)),
+        ((6, 7), (2, 4), (2, 2)),
+        ((4, 4), (1, 1), (2, 2)),  # the last window ends before the image does: no zeros
+        ((8, 10), (1, 2), (3, 4)),
+        ((5, 5), (2, 2), (4, 4)),
+        ((1, 1), (1, 1), (1, 1)),  # length one
+        ((1, 5), (1, 3), (2, 1)),
+        ((2, 7), (4, 3), (2, 2)),  # a kernel taller than the image
+        ((28, 28), (5, 5), (2, 2)),
     ]
-    hints = {
-        "valid": "count the positions where the whole kernel lies inside the image",
-        "same": "'same' keeps the size of the input",
-        "full": "count every position where the kernel overlaps the image at least "
-        "partly (the deck's picture of this mode has a typo)",
-    }
+
+    def ints(v) -> bool:
+        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
     def body():
-        _forbid_source(func, "output_shape_2d", _CONVOLVERS, _FORBIDDEN_NAMES)
-        for mode in ("valid", "same", "full"):
-            for n, k in pairs:
-                got = _call_without(func, "output_shape_2d", _CONVOLVERS, n, k, mode)
-                if not isinstance(got, (tuple, list)) or len(got) != 2 or not all(
-                    isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in got
-                ):
-                    raise _Failed(f"output_shape_2d must return a tuple of two ints; got {_short(got)}")
-                want = {
-                    "valid": (n[0] - k[0] + 1, n[1] - k[1] + 1),
-                    "same": n,
-                    "full": (n[0] + k[0] - 1, n[1] + k[1] - 1),
-                }[mode]
-                got = tuple(int(v) for v in got)
-                if got == tuple(want):
-                    continue
-                swapped = {"valid": (n[0] - k[1] + 1, n[1] - k[0] + 1),
-                           "full": (n[0] + k[1] - 1, n[1] + k[0] - 1)}.get(mode)
-                if got == swapped or got == tuple(want)[::-1]:
-                    raise _Failed(
-                        f"mode={mode!r}, image {n}, kernel {k}: {got} mixes up the axes. Hint: the "
-                        "output's rows depend only on the rows of the image and of the kernel."
-                    )
-                raise _Failed(f"mode={mode!r}, image {n}, kernel {k}: {got} is not right. "
-                              f"Hint: {hints[mode]}.")
-        return f"right for all 3 modes on {len(pairs)} (image, kernel) pairs."
+        _forbid_source(func, "same_padding_2d", _CONVOLVERS, _FORBIDDEN_NAMES)
+        for n, k, s in cases:
+            where = f"image {n}, kernel {k}, strides {s}"
+            got = _call_without(func, "same_padding_2d", _CONVOLVERS, n, k, s)
+            if not (isinstance(got, (tuple, list)) and len(got) == 2 and all(
+                    isinstance(p, (tuple, list)) and len(p) == 2 and all(ints(v) for v in p) for p in got)):
+                raise _Failed(f"same_padding_2d must return ((top, bottom), (left, right)), four ints; "
+                              f"got {_short(got)}")
+            got = tuple(tuple(int(v) for v in p) for p in got)
+            want = tuple(_keras_same_padding(n[a], k[a], s[a]) for a in range(2))
+            if got == want:
+                continue
+            if any(v < 0 for p in got for v in p):
+                raise _Failed(f"{where}: {got} has a negative number of zeros. Hint: when the "
+                              "last window already ends inside the image, no zero is needed.")
+            swapped = tuple(_keras_same_padding(n[a], k[1 - a], s[1 - a]) for a in range(2))
+            if got == swapped or got == want[::-1]:
+                raise _Failed(f"{where}: {got} mixes up the axes. Hint: the zeros above and below "
+                              "depend only on the image's height, the kernel's height and the row stride.")
+            if all(sum(g) == sum(w) for g, w in zip(got, want)):
+                if all(g == w[::-1] for g, w in zip(got, want)):
+                    raise _Failed(f"{where}: {got} has the right number of zeros, but puts the odd "
+                                  "one on the wrong side. Hint: section 5 says which side Keras chooses.")
+                raise _Failed(f"{where}: {got} has the right number of zeros per axis, but does not "
+                              "split them as Keras does. Hint: Keras gives the two sides the same "
+                              "number, or one more after.")
+            if got == tuple(((k[a] - 1) // 2,) * 2 for a in range(2)):
+                raise _Failed(f"{where}: {got} pads both sides alike whatever the image and the "
+                              "stride, as symmetric padding does; Keras does not. Hint: count the "
+                              "outputs 'same' makes at this stride, and where the last window must end.")
+            raise _Failed(f"{where}: {got} is not right. Hint: at a stride larger than 1 the "
+                          "number of zeros depends on the image's size too: count the outputs "
+                          "'same' makes, and where the last window must end.")
+        return f"matches Keras's 'same' padding on {len(cases)} (image, kernel, strides) cases."
 
-    return _run("output_shape_2d", body)
+    return _run("same_padding_2d", body)
 
 
 def _ncc_cases():
