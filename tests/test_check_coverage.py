@@ -1,0 +1,27 @@
+"""Every check of lessons 01-04 is tested with a right answer and at least three wrong ones."""
+
+import importlib
+import inspect
+
+import pytest
+
+from course_utils import checks
+
+# lesson number -> the checks module named after its notebook
+MODULES = {"01": "convolution_1d", "02": "correlation_2d", "03": "filters_on_images",
+           "04": "conv2d_layer"}
+
+
+@pytest.mark.parametrize("number", sorted(MODULES))
+def test_every_check_has_a_right_and_three_different_wrong_answers(number):
+    tests = importlib.import_module(f"test_checks_lesson{number}")
+    module = getattr(checks, MODULES[number])
+    right = tests.RIGHT
+    right_checks = {entry[0] for entry in right} if isinstance(right, list) else set(right)
+    for name in module.__all__:
+        check = getattr(module, name)
+        assert check in right_checks, f"{name}: no right answer in the tests"
+        wrong = [(func, hint) for c, func, hint in tests.WRONG if c is check]
+        assert len({id(func) for func, _ in wrong}) >= 3, f"{name}: fewer than 3 wrong answers"
+        if "_judge_answers" not in inspect.getsource(check):  # a prediction's feedback is one line
+            assert len({hint for _, hint in wrong}) >= 2, f"{name}: the wrong answers are all of one kind"
