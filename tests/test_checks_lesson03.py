@@ -186,7 +186,13 @@ RIGHT = [
 CHECKS = [checks.check_gaussian_kernel, checks.check_luminance_edges, checks.check_edge_threshold,
           checks.check_sobel_prediction, checks.check_chain_shape]
 
+def threshold_over_distinct_values(m, fraction):  # counts distinct values, not pixels
+    u = np.unique(m)
+    return float(u[round((1 - fraction) * len(u)) - 1])
+
+
 WRONG = [
+    (checks.check_edge_threshold, threshold_over_distinct_values, "keeps 12 of 100 pixels"),
     # exercise 1: normalisation, sigma, centre, even sizes, shape, dtype
     (checks.check_gaussian_kernel, lambda size, sigma: np.ones((size, size)), "add up to"),
     (checks.check_gaussian_kernel, gaussian_continuous_normalisation, "add up to"),

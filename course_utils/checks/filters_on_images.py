@@ -268,6 +268,11 @@ def _threshold_cases():
         # 44.99999999999999, so int() keeps one pixel too many
         (rng.random((10, 10)), (0.34, 0.55)),
     ]
+    # Many equal weak pixels and few distinct strong ones: a threshold counted over the
+    # distinct values (np.unique) instead of the pixels lands far off.
+    uneven = np.full((10, 10), 1.0)
+    uneven.flat[rng.permutation(100)[:40]] = 2.0 + rng.random(40)
+    arrays.append((uneven, (0.3,)))
     return [(m, f) for m, fractions in arrays for f in fractions]
 
 
