@@ -378,7 +378,27 @@ RIGHT = [
 CHECKS = [checks.check_convolve2d_valid, checks.check_same_padding_2d, checks.check_ncc_map,
           checks.check_corner_detector, checks.check_predictions_2d]
 
+def conv_tf1(x, w):  # TensorFlow 1's API, as in older tutorials
+    import tensorflow as tf
+
+    x = np.asarray(x, "float64")
+    w = np.asarray(w, "float64")[::-1, ::-1].copy()
+    return tf.compat.v1.nn.conv2d(x[None, :, :, None], w[:, :, None, None], [1, 1, 1, 1],
+                                  "VALID").numpy()[0, :, :, 0]
+
+
+def conv_tf1_convolution(x, w):
+    import tensorflow as tf
+
+    x = np.asarray(x, "float64")
+    w = np.asarray(w, "float64")[::-1, ::-1].copy()
+    return tf.compat.v1.nn.convolution(x[None, :, :, None], w[:, :, None, None],
+                                       "VALID").numpy()[0, :, :, 0]
+
+
 WRONG = [
+    (checks.check_convolve2d_valid, conv_tf1, "tf.compat.v1.nn.conv2d"),
+    (checks.check_convolve2d_valid, conv_tf1_convolution, "tf.compat.v1.nn.convolution"),
     (checks.check_convolve2d_valid, corr_loops, "not flipped"),
     (checks.check_convolve2d_valid, flip_rows_only, "one axis only"),
     (checks.check_convolve2d_valid, flip_columns_only, "one axis only"),
