@@ -256,3 +256,17 @@ def test_mobilenet_no_top_at_another_size_loads_by_path(isolated, monkeypatch):
     with h5py.File(path) as f:
         kernel = f["conv1"]["conv1"]["kernel"][()]
     np.testing.assert_array_equal(model.get_layer("conv1").get_weights()[0], kernel)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_one_changed_byte_in_any_shipped_file_is_named(isolated, name):
+    """Every shipped weights or class-index file: one flipped byte gives the course's error."""
+    folder = isolated / "datasets" / FILES[name]
+    folder.mkdir(parents=True)
+    bad = folder / name
+    raw = bytearray((SHIPPED / FILES[name] / name).read_bytes())
+    raw[len(raw) // 3] ^= 0x01
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(data.DatasetError) as info:
+        pretrained.weights_path(name)
+    assert str(bad) in str(info.value) and "corrupt" in str(info.value)
