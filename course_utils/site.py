@@ -95,7 +95,9 @@ a[href^="https://colab.research.google.com"] { white-space: nowrap; }
 div.cell div.highlight pre { font-size: .8rem; }
 /* Long inline code (a path, a call with arguments) wraps instead of widening the page
    on a phone. Wide tables scroll inside the theme's own focusable wrapper. */
-.bd-article code.literal { overflow-wrap: anywhere; }
+.bd-article code.literal, .bd-article code.literal span.pre {
+  white-space: pre-wrap; overflow-wrap: anywhere;
+}
 /* Coloured text in outputs (Keras's model.summary() writes it with inline colours,
    some below 2:1 contrast on the output background) takes the page's text colour. */
 .cell_output pre span[style*="color"] { color: var(--pst-color-text-base) !important; }

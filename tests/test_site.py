@@ -484,6 +484,21 @@ def test_axe_in_both_themes_and_on_a_phone(server, browser, theme, width):
         browser.set_window_size(1280, 900)
 
 
+def test_no_page_scrolls_sideways_on_a_phone(server, browser):
+    """Long inline code (a call with its arguments) wraps instead of widening the page."""
+    browser.set_window_size(390, 860)
+    try:
+        wide = {}
+        for url in [server + "index.html"] + [lesson_url(server, p) for p in NOTEBOOKS]:
+            page = Page(browser, url)
+            widths = page.js("return [document.documentElement.scrollWidth, window.innerWidth]")
+            if widths[0] > widths[1] + 1:
+                wide[url] = widths
+        assert not wide, f"pages wider than a 390 px phone: {wide}"
+    finally:
+        browser.set_window_size(1280, 900)
+
+
 def test_keyboard_focus_shows_and_formulas_are_not_tab_stops(server, browser):
     lesson = next(p for p in LESSONS if p.name.startswith("04_"))
     page = Page(browser, lesson_url(server, lesson))
