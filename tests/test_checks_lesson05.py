@@ -43,13 +43,17 @@ def most_confused(cm):
     return (min(i, j), max(i, j))
 
 
-def deck_cnn(first_kernel=3, second_kernel=5, first_filters=16, extra=False, keras=None):
+def deck_cnn(first_kernel=3, second_kernel=5, first_filters=16, extra=False, keras=None, relu1=True,
+             relu_before_bn=False):
+    keras = keras or pytest.importorskip("keras")
     layers = keras.layers
+    first = [layers.BatchNormalization(), layers.ReLU()] if relu1 else [layers.BatchNormalization()]
+    if relu_before_bn:
+        first = first[::-1]
     stack = [
         keras.Input(shape=(28, 28, 1)),
         layers.Conv2D(first_filters, first_kernel, padding="same"),
-        layers.BatchNormalization(),
-        layers.ReLU(),
+        *first,
         layers.MaxPooling2D(2),
         layers.Conv2D(32, second_kernel, padding="same"),
         layers.BatchNormalization(),
@@ -63,11 +67,74 @@ def deck_cnn(first_kernel=3, second_kernel=5, first_filters=16, extra=False, ker
     return keras.Sequential(stack)
 
 
-RIGHT = {
-    checks.check_stack_summary: stack_summary,
-    checks.check_inverted_dropout: dropout,
-    checks.check_most_confused: most_confused,
-}
+def dropout_where(x, rate, rng):
+    """The lesson's way: np.where on a boolean mask."""
+    keep = rng.random(x.shape) >= rate
+    return np.where(keep, x / (1 - rate), 0.0)
+
+
+def most_confused_loop(cm):
+    """A loop that keeps the last of tied pairs (>=): still right."""
+    best, pair = -1, None
+    for i in range(len(cm)):
+        for j in range(i + 1, len(cm)):
+            if cm[i, j] + cm[j, i] >= best:
+                best, pair = cm[i, j] + cm[j, i], (i, j)
+    return pair
+
+
+RIGHT = [
+    (checks.check_stack_summary, stack_summary),
+    (checks.check_inverted_dropout, dropout),
+    (checks.check_inverted_dropout, dropout_where),
+    (checks.check_most_confused, most_confused),
+    (checks.check_most_confused, most_confused_loop),
+    (checks.check_first_layer_3x3, lambda: deck_cnn()),
+]
+
+
+def square_only(shape, stack):
+    """Uses the height for both axes."""
+    (h, w, c) = shape if len(shape) == 3 else (0, 0, 0)
+    return stack_summary((h, h, c), stack) if len(shape) == 3 else stack_summary(shape, stack)
+
+
+def ceil_pool(shape, stack):
+    out, params = stack_summary(shape, stack)
+    if stack[-1][0] == "pool":
+        _, size, s = stack[-1]
+        h, w, c = shape if len(stack) == 1 else (None, None, None)
+        if h is not None:
+            out = (-(-(h - size) // s) + 1, -(-(w - size) // s) + 1, c)
+    return out, params
+
+
+def fixed_mask(x, rate, rng):
+    """Drops the first rate share of the numbers: the right share, but no randomness."""
+    keep = np.arange(x.size).reshape(x.shape) >= rate * x.size
+    return x * keep / (1 - rate)
+
+
+def own_generator(x, rate, rng):
+    """Ignores the generator it is given."""
+    return dropout(x, rate, np.random.default_rng(0))
+
+
+def row_mask(x, rate, rng):
+    """One random number per row."""
+    return x * (rng.random((x.shape[0], 1)) >= rate) / (1 - rate)
+
+
+def upper_only(cm):
+    cm = np.triu(np.asarray(cm), 1)
+    i, j = np.unravel_index(np.argmax(cm), cm.shape)
+    return (int(i), int(j))
+
+
+def lower_only(cm):
+    cm = np.tril(np.asarray(cm), -1)
+    i, j = np.unravel_index(np.argmax(cm), cm.shape)
+    return (int(min(i, j)), int(max(i, j)))
 
 WRONG = [
     (checks.check_stack_summary, lambda s, st: stack_summary(s, st, padding=False), "positions the window"),
@@ -92,15 +159,41 @@ WRONG = [
      "both directions"),
     (checks.check_most_confused, lambda cm: (0, cm.shape[0] - 1), "not the most confused pair"),
     (checks.check_most_confused, lambda cm: 3, "return a tuple"),
+    (checks.check_most_confused, upper_only, "both directions"),
+    (checks.check_most_confused, lower_only, "not the most confused pair"),
+    (checks.check_most_confused, lambda cm: tuple(v + 1 for v in most_confused(cm)), "not the most confused"),
+    (checks.check_stack_summary, square_only, "positions the window"),
+    (checks.check_stack_summary, ceil_pool, "rounded down"),
+    (checks.check_inverted_dropout, fixed_mask, "same places"),
+    (checks.check_inverted_dropout, own_generator, "rng you are given"),
+    (checks.check_inverted_dropout, row_mask, "one random number per entry"),
+    (checks.check_first_layer_3x3, lambda: deck_cnn(first_kernel=5), "asks for 3x3"),
+    (checks.check_first_layer_3x3, lambda: deck_cnn(second_kernel=3), "change only the first layer"),
+    (checks.check_first_layer_3x3, lambda: deck_cnn(first_filters=8), "number of filters"),
+    (checks.check_first_layer_3x3, lambda: deck_cnn(extra=True), "add nothing, remove nothing"),
+    (checks.check_first_layer_3x3, lambda: deck_cnn(relu1=False), "computes something else"),
+    (checks.check_first_layer_3x3, lambda: deck_cnn(relu_before_bn=True), "computes something else"),
 ]
 
 
-@pytest.mark.parametrize("check", list(RIGHT), ids=lambda c: c.__name__)
-def test_right_answer_is_correct(check, capsys):
-    assert_correct(check, RIGHT[check], capsys)
+@pytest.mark.parametrize("check,func", RIGHT)
+def test_right_answer_is_correct(check, func, capsys):
+    assert_correct(check, func, capsys)
 
 
-@pytest.mark.parametrize("check", [*RIGHT, checks.check_first_layer_3x3], ids=lambda c: c.__name__)
+def test_a_tie_accepts_either_pair(capsys):
+    """argmax keeps the first of tied pairs, the >= loop the last: the check (which has a tie) accepts both."""
+    cm = np.array([[90, 3, 1], [4, 80, 0], [2, 7, 70]])  # (0, 1) and (1, 2) both have 7
+    assert most_confused(cm) != most_confused_loop(cm)
+    calls = []
+    checks.check_most_confused(lambda m: calls.append(m) or most_confused(m))
+    capsys.readouterr()
+    assert any(most_confused(m) != most_confused_loop(m) for m in calls), "the check has no tie"
+    assert_correct(checks.check_most_confused, most_confused, capsys)
+    assert_correct(checks.check_most_confused, most_confused_loop, capsys)
+
+
+@pytest.mark.parametrize("check", dict(RIGHT), ids=lambda c: c.__name__)
 def test_stub_is_not_yet(check, capsys):
     assert_stub_not_yet(check, capsys)
 

@@ -27,15 +27,44 @@ def freeze(count="trainable", off_by_one=False):
 
 def test_freeze_right_and_stub(capsys):
     assert_correct(checks.check_freeze_all_but_last, freeze(), capsys)
+    assert_correct(checks.check_freeze_all_but_last, freeze_model_flag, capsys)
     assert_stub_not_yet(checks.check_freeze_all_but_last, capsys)
 
 
-@pytest.mark.parametrize("func, hint", [
+def freeze_model_flag(model, k):
+    """A differently written right answer: freeze the whole model, then thaw the last k."""
+    model.trainable = False
+    for layer in model.layers[len(model.layers) - k:]:
+        layer.trainable = True
+    return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+
+
+def freeze_slice(model, k):
+    """model.layers[-k:] is every layer when k = 0."""
+    for layer in model.layers:
+        layer.trainable = False
+    for layer in model.layers[-k:]:
+        layer.trainable = True
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
+
+def freeze_trainable_layers(model, k):
+    """Counts count_params() of the trainable layers: BN's moving statistics included."""
+    freeze()(model, k)
+    return sum(layer.count_params() for layer in model.layers if layer.trainable)
+
+
+FREEZE_WRONG = [
     (freeze(count="all"), "not model.count_params()"),
     (freeze(count="last_k"), "moving mean and variance"),
     (freeze(off_by_one=True), "wrong `trainable` flag"),
     (freeze(count="float"), "must return an int"),
-])
+    (freeze_slice, "with k = 0 none does"),
+    (freeze_trainable_layers, "moving mean and variance"),
+]
+
+
+@pytest.mark.parametrize("func, hint", FREEZE_WRONG)
 def test_freeze_wrong(func, hint, capsys):
     assert_not_yet(checks.check_freeze_all_but_last, func, capsys, hint)
 
@@ -58,13 +87,17 @@ def test_head_right_and_stub(capsys):
     assert_stub_not_yet(checks.check_build_head, capsys)
 
 
-@pytest.mark.parametrize("func, hint", [
+HEAD_WRONG = [
     (head(activation=None), "softmax"),
     (head(hidden=32), "one Dense layer"),
     (head(as_model=False), "return a keras.Model"),
     (lambda n, c: head()(n, c + 1), "one probability per class"),
     (lambda n, c: head()(n + 1, c), "cannot read a batch"),
-])
+    (head(activation="sigmoid"), "softmax"),
+]
+
+
+@pytest.mark.parametrize("func, hint", HEAD_WRONG)
 def test_head_wrong(func, hint, capsys):
     out = assert_not_yet(checks.check_build_head, func, capsys, hint)
     assert "6405" not in out  # (1280 + 1) * 5, never shown
@@ -81,7 +114,7 @@ def test_subset_right_and_stub(capsys):
     assert_stub_not_yet(checks.check_per_class_subset, capsys)
 
 
-@pytest.mark.parametrize("func, hint", [
+SUBSET_WRONG = [
     (lambda y, n, s: np.concatenate([np.flatnonzero(y == c)[:n] for c in np.unique(y)]), "at random"),
     (lambda y, n, s: subset_right(y, n, None), "same seed"),
     (lambda y, n, s: subset_right(y, n, 0), "seeds 1 and 2"),
@@ -89,7 +122,12 @@ def test_subset_right_and_stub(capsys):
     (lambda y, n, s: np.concatenate([np.random.default_rng(s).choice(np.flatnonzero(y == c), n)
                                      for c in np.unique(y)]), "replace=False"),
     (lambda y, n, s: subset_right(y, n, s).astype(float), "int indices"),
-])
+    (lambda y, n, s: [np.random.default_rng(s).choice(np.flatnonzero(y == c), n, replace=False)
+                      for c in np.unique(y)], "1D array"),  # a list of per-class arrays
+]
+
+
+@pytest.mark.parametrize("func, hint", SUBSET_WRONG)
 def test_subset_wrong(func, hint, capsys):
     assert_not_yet(checks.check_per_class_subset, func, capsys, hint)
 
@@ -105,13 +143,53 @@ def test_precision_recall_right_and_stub(capsys):
     assert_stub_not_yet(checks.check_precision_recall, capsys)
 
 
-@pytest.mark.parametrize("func, hint", [
+PR_WRONG = [
     (lambda cm: pr_right(cm)[::-1], "swapped"),
     (lambda cm: (np.diag(cm) / cm.sum(axis=0), pr_right(cm)[1]), "precision 0"),
     (lambda cm: (pr_right(cm)[0], np.diag(cm) / cm.sum()), "the recall is not right"),
     (lambda cm: pr_right(cm)[0], "pair"),
-])
+    (lambda cm: (np.diag(cm) / cm.sum(), pr_right(cm)[1]), "the precision is not right"),
+]
+
+
+@pytest.mark.parametrize("func, hint", PR_WRONG)
 def test_precision_recall_wrong(func, hint, capsys):
     with np.errstate(divide="ignore", invalid="ignore"):
         out = assert_not_yet(checks.check_precision_recall, func, capsys, hint)
     assert "0.8888" not in out
+
+
+def head_sequential(n, c):
+    """A differently written right answer: Sequential with dropout before the Dense layer."""
+    return keras.Sequential([keras.Input(shape=(n,)), keras.layers.Dropout(0.2),
+                             keras.layers.Dense(c), keras.layers.Softmax()])
+
+
+def pr_divide(cm):
+    """A differently written right answer: np.divide with where=."""
+    d = np.diag(cm).astype(float)
+    cols = cm.sum(axis=0)
+    return np.divide(d, cols, out=np.zeros_like(d), where=cols > 0), d / cm.sum(axis=1)
+
+
+# the layout tests/test_check_coverage.py reads
+RIGHT = [
+    (checks.check_freeze_all_but_last, freeze()),
+    (checks.check_freeze_all_but_last, freeze_model_flag),
+    (checks.check_build_head, head()),
+    (checks.check_build_head, head_sequential),
+    (checks.check_per_class_subset, subset_right),
+    (checks.check_precision_recall, pr_right),
+    (checks.check_precision_recall, pr_divide),
+]
+WRONG = [
+    *[(checks.check_freeze_all_but_last, f, h) for f, h in FREEZE_WRONG],
+    *[(checks.check_build_head, f, h) for f, h in HEAD_WRONG],
+    *[(checks.check_per_class_subset, f, h) for f, h in SUBSET_WRONG],
+    *[(checks.check_precision_recall, f, h) for f, h in PR_WRONG],
+]
+
+
+@pytest.mark.parametrize("check, func", RIGHT[1::2] + [RIGHT[4]])
+def test_other_right_answers(check, func, capsys):
+    assert_correct(check, func, capsys)

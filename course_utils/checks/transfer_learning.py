@@ -48,13 +48,9 @@ def check_freeze_all_but_last(func) -> CheckResult:
 
     Examples
     --------
-    >>> def freeze(model, k):
-    ...     for i, layer in enumerate(model.layers):
-    ...         layer.trainable = i >= len(model.layers) - k
-    ...     return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    >>> check_freeze_all_but_last(freeze)
-    ✅ Correct (freeze_all_but_last): right flags and counts for k = 0, 1, 3, 5 and 8.
-    CheckResult(ok=True)
+    >>> check_freeze_all_but_last(lambda model, k: model.count_params())  # doctest: +ELLIPSIS
+    ❌ Not yet (freeze_all_but_last): ...
+    CheckResult(ok=False)
     """
 
     def body():
@@ -109,13 +105,9 @@ def check_build_head(func) -> CheckResult:
 
     Examples
     --------
-    >>> import keras
-    >>> def head(n, c):
-    ...     inp = keras.Input(shape=(n,))
-    ...     return keras.Model(inp, keras.layers.Dense(c, activation="softmax")(inp))
-    >>> check_build_head(head)
-    ✅ Correct (build_head): the heads for (1280, 5), (256, 3) and (4, 2) are right.
-    CheckResult(ok=True)
+    >>> check_build_head(lambda n, c: None)  # doctest: +ELLIPSIS
+    ❌ Not yet (build_head): ...
+    CheckResult(ok=False)
     """
 
     def body():
@@ -169,13 +161,9 @@ def check_per_class_subset(func) -> CheckResult:
 
     Examples
     --------
-    >>> def subset(y, n, seed):
-    ...     rng = np.random.default_rng(seed)
-    ...     return np.concatenate([rng.choice(np.flatnonzero(y == c), n, replace=False)
-    ...                            for c in np.unique(y)])
-    >>> check_per_class_subset(subset)
-    ✅ Correct (per_class_subset): n of every class, no repeats, random and reproducible.
-    CheckResult(ok=True)
+    >>> check_per_class_subset(lambda y, n, seed: np.arange(n))  # doctest: +ELLIPSIS
+    ❌ Not yet (per_class_subset): ...
+    CheckResult(ok=False)
     """
     y = np.repeat(np.arange(5), [40, 60, 30, 45, 50])
     np.random.default_rng(6).shuffle(y)
@@ -239,12 +227,9 @@ def check_precision_recall(func) -> CheckResult:
 
     Examples
     --------
-    >>> def pr(cm):
-    ...     d = np.diag(cm).astype(float)
-    ...     return d / np.maximum(cm.sum(axis=0), 1), d / cm.sum(axis=1)
-    >>> check_precision_recall(pr)
-    ✅ Correct (precision_recall): right on 3 confusion matrices.
-    CheckResult(ok=True)
+    >>> check_precision_recall(lambda cm: (cm.diagonal() / cm.sum(1), cm.diagonal() / cm.sum(0)))  # doctest: +ELLIPSIS
+    ❌ Not yet (precision_recall): ...
+    CheckResult(ok=False)
     """
     cases = [
         np.array([[8, 2], [1, 9]]),
