@@ -69,17 +69,23 @@ def test_colab_badge_points_to_this_file(path):
     assert "colab-badge.svg" in first.source
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
-def test_skeleton(path):
-    nb = read(path)
+def assert_title_setup_and_summary(nb, title_pattern: str, example: str):
+    """The skeleton every notebook shares: a title with its goals, the setup cell, a summary."""
     title = nb.cells[0].source
-    assert re.search(r"^# Lesson \d\d", title, re.M), "a title: '# Lesson NN · ...'"
+    assert re.search(title_pattern, title, re.M), f"a title: {example!r}"
     assert "You will learn" in title
     setup = code_cells(nb)[0].source
     assert "google.colab" in setup and "course_utils.setup(" in setup
     headings = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    assert any(re.search(r"^## Exercises", h, re.M) for h in headings)
     assert any(re.search(r"^## Summary", h, re.M) for h in headings)
+    return headings
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_skeleton(path):
+    nb = read(path)
+    headings = assert_title_setup_and_summary(nb, r"^# Lesson \d\d", "# Lesson NN · ...")
+    assert any(re.search(r"^## Exercises", h, re.M) for h in headings)
     assert len(list(exercises(nb))) >= 3
     checked = [c for c in code_cells(nb) if c.source.startswith("# NBVAL_CHECK_OUTPUT")]
     assert len(checked) >= 5, "mark mode-independent outputs with # NBVAL_CHECK_OUTPUT"
@@ -118,12 +124,7 @@ def test_no_trailing_semicolons(path):
 @pytest.mark.parametrize("path", APPENDICES, ids=lambda p: p.stem)
 def test_appendix_skeleton(path):
     nb = read(path)
-    title = nb.cells[0].source
-    assert re.search(r"^# Appendix [A-Z] · ", title, re.M), "a title: '# Appendix A · ...'"
-    assert "You will learn" in title
-    setup = code_cells(nb)[0].source
-    assert "google.colab" in setup and "course_utils.setup(" in setup
-    assert any(re.search(r"^## Summary", c.source, re.M) for c in nb.cells if c.cell_type == "markdown")
+    assert_title_setup_and_summary(nb, r"^# Appendix [A-Z] · ", "# Appendix A · ...")
     assert not list(exercises(nb)), "appendices have no graded exercises"
 
 

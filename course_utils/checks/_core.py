@@ -15,6 +15,7 @@ import builtins
 import hashlib
 import inspect
 import json
+import sys
 import textwrap
 import types
 
@@ -87,31 +88,51 @@ def _run(name: str, body) -> CheckResult:
     return _report(True, name, message)
 
 
-def _as_vector(result, name: str) -> np.ndarray:
+def _as_array(result, name: str, ndim: int) -> np.ndarray:
+    """The student's result as a float array with ``ndim`` axes, or feedback that it is not one."""
+    kind = "an array" if ndim == 1 else f"a {ndim}D array"
     try:
         arr = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
-        raise _Failed(f"{name} must return an array of numbers; got {_short(result)}") from None
-    if arr.ndim != 1:
-        raise _Failed(f"{name} must return a 1D array; got shape {arr.shape}")
+        raise _Failed(f"{name} must return {kind} of numbers; got {_short(result)}") from None
+    if arr.ndim != ndim:
+        raise _Failed(f"{name} must return a {ndim}D array; got shape {arr.shape}")
     return arr
+
+
+def _as_vector(result, name: str) -> np.ndarray:
+    """The student's result as a 1D float array, or feedback that it is not one."""
+    return _as_array(result, name, 1)
 
 
 def _as_2d(result, name: str) -> np.ndarray:
     """The student's result as a 2D float array, or feedback that it is not one."""
-    try:
-        arr = np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        raise _Failed(f"{name} must return a 2D array of numbers; got {_short(result)}") from None
-    if arr.ndim != 2:
-        raise _Failed(f"{name} must return a 2D array; got shape {arr.shape}")
-    return arr
+    return _as_array(result, name, 2)
 
 
 def _int_result(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise _Failed(f"{name} must return an int; got a {type(value).__name__}")
     return int(value)
+
+
+class _Absent:
+    """Stands for a library function that is not imported (its name is still forbidden)."""
+
+
+def _imported(path: str):
+    """``path`` ("tensorflow.nn.conv2d") if its module is already imported, else None (no import here)."""
+    top, *rest = path.split(".")
+    obj = sys.modules.get(top)
+    for part in rest:
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _attr(module: str, *path):
+    """``module.path...`` if that module is already imported and has it, else an :class:`_Absent`."""
+    obj = _imported(".".join((module, *path)))
+    return obj if obj is not None else _Absent()
 
 
 # --------------------------------------------------------------------------

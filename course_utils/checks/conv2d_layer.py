@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import ast
 import inspect
-import sys
 import textwrap
 
 import numpy as np
 
-from ._core import CheckResult, _call, _Failed, _forbid, _judge_answers, _run, _short
+from ._core import (
+    CheckResult,
+    _Absent,
+    _attr,
+    _call,
+    _Failed,
+    _forbid,
+    _judge_answers,
+    _run,
+    _short,
+)
 
 __all__ = [
     "check_channel_derivative",
@@ -128,18 +137,6 @@ def check_channel_derivative(func) -> CheckResult:
         return f"the layer gives the channel-averaged horizontal derivative on {len(images)} test images."
 
     return _run("channel_derivative", body)
-
-
-class _Absent:
-    """Stands for a library function that is not imported (its name is still forbidden)."""
-
-
-def _attr(module, *path):
-    """``module.path...`` if that module is imported and has it, else an :class:`_Absent`."""
-    obj = sys.modules.get(module)
-    for part in path:
-        obj = getattr(obj, part, None)
-    return obj if obj is not None else _Absent()
 
 
 def _notebook(func, name):

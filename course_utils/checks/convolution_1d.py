@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import sys
 import textwrap
 
 import numpy as np
@@ -13,6 +12,7 @@ from ._core import (
     _LOOPS,
     CheckResult,
     _as_vector,
+    _attr,
     _call,
     _Failed,
     _forbid,
@@ -28,18 +28,6 @@ __all__ = [
     "check_interpolation_kernel",
     "check_predict_convolution",
 ]
-
-
-class _Absent:
-    """Stands for a library function that is not imported (its name is still forbidden)."""
-
-
-def _attr(module: str, *path):
-    """``module.path`` if that module is already imported, else a stand-in (no import here)."""
-    obj = sys.modules.get(module)
-    for part in path:
-        obj = getattr(obj, part, None)
-    return obj if obj is not None else _Absent()
 
 
 def _convolution_calls() -> dict:

@@ -5,11 +5,20 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
-import sys
 
 import numpy as np
 
-from ._core import CheckResult, _as_2d, _call, _Failed, _forbid, _judge_answers, _run, _short
+from ._core import (
+    CheckResult,
+    _as_2d,
+    _call,
+    _Failed,
+    _forbid,
+    _imported,
+    _judge_answers,
+    _run,
+    _short,
+)
 
 __all__ = [
     "check_convolve2d_valid",
@@ -72,20 +81,11 @@ _FORBIDDEN_NAMES = {"convolve2d", "correlate2d", "convolve", "correlate", "fftco
                     "separable_conv", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose"}
 
 
-def _module(path: str):
-    """An already imported module or sub-module by its dotted path, or None."""
-    top, *rest = path.split(".")
-    obj = sys.modules.get(top)
-    for part in rest:
-        obj = getattr(obj, part, None)
-    return obj
-
-
 def _present(entries) -> dict:
     """The callables of ``entries`` (module, attribute, label) that exist here, by label."""
     found = {}
     for module, attr, label in entries:
-        value = getattr(_module(module), attr, None)
+        value = getattr(_imported(module), attr, None)
         if value is not None:
             found[label] = value
     return found
@@ -128,7 +128,7 @@ def _disabled(func, entries, used: list):
         return blocked
 
     for module, attr, label in entries:
-        owner = _module(module)
+        owner = _imported(module)
         if label in banned and getattr(owner, attr, None) is banned[label]:
             patches.append((owner, attr, label))
     scope = getattr(func, "__globals__", None)
@@ -452,31 +452,22 @@ def check_ncc_map(func) -> CheckResult:
             if np.allclose(got, np.abs(want), atol=1e-6):
                 raise _Failed(f"on {what}, the signs are lost: the map must be negative where the "
                               "patch looks like the negative of the template.")
-            if np.allclose(got, raw):
-                raise _Failed(
-                    "this is raw correlation. Hint: subtract the means and divide by the "
-                    "spreads, as in the formula of section 6."
-                )
-            if np.allclose(got, cosine):
-                raise _Failed(
-                    "the means are missing. Hint: subtract the patch's mean from the patch "
-                    "and the template's mean from the template before multiplying."
-                )
-            if np.allclose(got, covariance):
-                raise _Failed(
-                    "the normalisation is missing (values should lie between -1 and 1). "
-                    "Hint: divide by the square root of the two sums of squares."
-                )
-            if np.allclose(got, template_raw_ss):
-                raise _Failed(
-                    "the denominator uses the template without subtracting its mean. Hint: "
-                    "both sums of squares are of deviations from the mean."
-                )
-            if np.allclose(got, global_mean):
-                raise _Failed(
-                    "you subtract the mean of the whole image. Hint: subtract the mean of "
-                    "each patch, computed at each offset."
-                )
+            # Common mistakes, each computed on the same image: the first one the answer equals.
+            mistakes = [
+                (raw, "this is raw correlation. Hint: subtract the means and divide by the "
+                      "spreads, as in the formula of section 6."),
+                (cosine, "the means are missing. Hint: subtract the patch's mean from the patch "
+                         "and the template's mean from the template before multiplying."),
+                (covariance, "the normalisation is missing (values should lie between -1 and 1). "
+                             "Hint: divide by the square root of the two sums of squares."),
+                (template_raw_ss, "the denominator uses the template without subtracting its mean. "
+                                  "Hint: both sums of squares are of deviations from the mean."),
+                (global_mean, "you subtract the mean of the whole image. Hint: subtract the mean "
+                              "of each patch, computed at each offset."),
+            ]
+            for mistake, message in mistakes:
+                if np.allclose(got, mistake):
+                    raise _Failed(message)
             if np.nanmax(np.abs(got)) > 1 + 1e-9:
                 raise _Failed(
                     "some values lie outside [-1, 1]. Hint: check the denominator of the formula."
