@@ -26,3 +26,14 @@ def test_every_check_has_a_right_and_three_different_wrong_answers(number):
         assert len({id(func) for func, _ in wrong}) >= 3, f"{name}: fewer than 3 wrong answers"
         if "_judge_answers" not in inspect.getsource(check):  # a prediction's feedback is one line
             assert len({hint for _, hint in wrong}) >= 2, f"{name}: the wrong answers are all of one kind"
+
+
+@pytest.mark.parametrize("number", sorted(MODULES))
+def test_every_check_says_not_yet_to_the_stub_and_shows_no_passing_example(number, capsys):
+    from check_helpers import assert_stub_not_yet
+
+    module = getattr(checks, MODULES[number])
+    for name in module.__all__:
+        check = getattr(module, name)
+        assert_stub_not_yet(check, capsys)
+        assert checks.CORRECT not in (check.__doc__ or ""), f"{name}: its docstring shows a passing answer"
