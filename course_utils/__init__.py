@@ -10,6 +10,8 @@ data      offline loaders with checksums (Fashion-MNIST, the ECG, the flower pho
 pretrained ImageNet weights offline, EfficientNet-Lite0 (lesson 06)
 conv      reference convolution code and output sizes
 plotting  the course's plot style and image grids
+pipeline  arrays -> shuffled tf.data batches for fit (lessons 05-07)
+runs      a result over several seeds: mean, spread, curves
 arch      parameter and multiply-add counts, receptive fields (lesson 07)
 checks    feedback for the exercises (a package: shared machinery, one module per lesson)
 handout   student notebooks without solutions
