@@ -9,6 +9,7 @@ import copy
 import csv
 import hashlib
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +48,9 @@ EXPECTED = {
 }
 if LANDLOCK:
     EXPECTED["escape"] = ["error", "passed", "error", "passed", "passed"]
+    EXPECTED["contained"] = ALL  # every probe was refused, so the right answers pass
+    EXPECTED["huge"] = ALL
+MARKER = f"course-grade-test-{uuid.uuid4().hex}"  # in the command line of a process that must not survive
 
 
 # A wrong answer to exercise 3: the right shape, without the average's 1/m.
@@ -98,8 +102,9 @@ def digest(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def make_submissions(root, outside):
-    """The synthetic set; ``outside`` is a folder no submission may write into."""
+def make_submissions(root, outside, port=0):
+    """The synthetic set; ``outside`` is a folder no submission may write into; ``port``: a
+    localhost TCP port the test listens on, which no submission may reach."""
     b = Builder()
     ex = {e.number: e for e in b.lesson.exercises}
     write(b.make(), root / "all_correct" / "lesson_02_final.ipynb")  # the file name does not matter
@@ -162,6 +167,32 @@ def make_submissions(root, outside):
             4: (f"import subprocess\nsubprocess.run(['touch', {str(probe) + '-child'!r}])\n"
                 + b.solution[ex[4].solution_id]),
         }), root / "escape" / "01_convolution_1d.ipynb")
+        # Network, reading what is not the student's, signals, and a process that leaves the session.
+        probes = {
+            "tcp": f"socket.create_connection(('127.0.0.1', {port}), 2)",
+            "udp": f"socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', {port}))",
+            "parent folder": "os.listdir('..')",
+            "lessons": f"os.listdir({str(LESSON01.parent)!r})",
+            "lesson file": f"open({str(LESSON01)!r}).read()",
+            "other submission": f"open({str(victim)!r}).read()",
+            "home": f"os.listdir({os.path.expanduser('~')!r})",
+            "grader's environment": "open(f'/proc/{os.getppid()}/environ').read()",
+            "signal": "os.kill(os.getppid(), signal.SIGTERM)",
+        }
+        spy = ("import os, signal, socket, subprocess, sys\n\nleaks = []\n"
+               + "".join(f"try:\n    {code}\n    leaks.append({name!r})\nexcept OSError:\n    pass\n"
+                         for name, code in probes.items())
+               + "assert not leaks, leaks\n")
+        daemon = ("import os, sys, time\nos.setsid()\nif os.fork():\n    os._exit(0)\n"
+                  "time.sleep(600)\n")
+        write(b.make(answers={
+            1: spy + b.solution[ex[1].solution_id],
+            2: (f"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', {daemon!r}, {MARKER!r}])\n"
+                + b.solution[ex[2].solution_id]),
+        }), root / "contained" / "01_convolution_1d.ipynb")
+        huge = b.make()  # 50 MB of text in one markdown cell
+        huge.cells.append(nbformat.v4.new_markdown_cell("x" * 50_000_000))
+        write(huge, root / "huge" / "01_convolution_1d.ipynb")
         return [canary, probe, probe.with_name(probe.name + "-child")]
     return []
 
@@ -172,7 +203,9 @@ def graded(tmp_path_factory):
     subs, out, outside = tmp / "submissions", tmp / "submissions" / "_graded", tmp / "outside"
     outside.mkdir()
     (outside / "canary.txt").write_text("original")
-    probes = make_submissions(subs, outside)
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    probes = make_submissions(subs, outside, listener.getsockname()[1])
     before = digest(subs)
     lesson_before = hashlib.sha256(LESSON01.read_bytes()).hexdigest()
     start = time.perf_counter()
@@ -185,8 +218,14 @@ def graded(tmp_path_factory):
     with open(out / "grades.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     print(f"\ngraded {len(EXPECTED)} synthetic submissions in {seconds:.1f} s\n{run.stdout}")
+    try:
+        listener.accept()
+        reached = True
+    except BlockingIOError:
+        reached = False
+    listener.close()
     yield {"subs": subs, "out": out, "rows": rows, "stdout": run.stdout, "before": before,
-           "lesson_before": lesson_before, "probes": probes, "outside": outside}
+           "lesson_before": lesson_before, "probes": probes, "outside": outside, "reached": reached}
     for probe in probes[1:]:
         probe.unlink(missing_ok=True)
 
@@ -251,6 +290,22 @@ def test_nothing_outside_the_working_folder_changes(graded):
     assert "PermissionError" in feedback(graded["rows"], "escape", 3)
 
 
+@pytest.mark.skipif(not LANDLOCK, reason="Landlock is not available: nothing is contained")
+def test_no_network_no_foreign_reads_no_signals_and_no_process_left(graded):
+    assert graded["rows"] and not graded["reached"]  # nobody connected to the test's port
+    assert "leaks" not in feedback(graded["rows"], "contained", 1)  # every probe refused: it passed
+    survivors = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if MARKER.encode() in f.read():
+                    survivors.append(entry)
+        except OSError:
+            pass
+    assert not survivors, f"processes started by a submission outlived grading: {survivors}"
+    assert "Student code, files: reads only" in (graded["out"] / "summary.md").read_text(encoding="utf-8")
+
+
 def test_submissions_and_lesson_are_untouched(graded):
     after = digest(graded["subs"])
     after = {k: v for k, v in after.items() if not k.startswith("_graded/")}
@@ -271,6 +326,7 @@ def test_reports_and_returned_notebooks(graded):
     assert "invalid_json.ipynb" not in returned and "mixup/01_convolution_1d.ipynb" not in returned
     assert "all_correct/lesson_02_final.ipynb" in returned
     assert len(returned) == len(EXPECTED) - 2
+    assert not [p for p in (out / "feedback").rglob("*.ipynb") if p.stat().st_size > 5_000_000]
     nb = nbformat.read(out / "feedback" / "one_wrong" / "mine.ipynb", as_version=4)
     nbformat.validate(nb)
     assert nb.cells[0].source.startswith("## Grading report: 4 of 5 exercises passed")
@@ -370,7 +426,7 @@ def test_notebooks_that_cannot_be_graded(tmp_path):
     assert all(r["exercise"] == "" for r in rows)
     assert "99_no_such_lesson" in next(r["feedback"] for r in rows if r["student"] == "cy")
     assert "## Not graded" in (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
-    assert len(lines) == 4 + 3
+    assert len(lines) == 4 + 3 + len(grade.containment()) - 1
 
 
 def test_bad_arguments_are_named(tmp_path):

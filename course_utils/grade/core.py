@@ -1,48 +1,4 @@
-"""Grade a folder of student notebooks: ``python -m course_utils grade SUBMISSIONS --out OUT``.
-
-Every ``.ipynb`` under the folder is one submission (one sub-folder per
-student, or a flat folder of files). A submission's lesson comes from the
-metadata its handout carries (``handout.METADATA_KEY``), not from its file
-name. Grading takes the student's solution cells and nothing else: they are
-matched by cell id (or, failing that, by the function they define) and put
-into a fresh copy of the lesson's handout, so that the lesson's own set-up
-cell and check cells run, whatever the student did to theirs. The set-up cell
-and the exercise and check cells (nothing else) run in a fresh kernel, in fast
-mode, in a temporary working folder, under limits:
-
-* a time limit per cell (the kernel is interrupted, and killed if it does not
-  stop) and one for the whole notebook;
-* a memory limit: a watchdog kills a kernel whose resident memory (with its
-  child processes) goes above it, and the kernel's address space is capped
-  8 GiB above it (``RLIMIT_AS``), so one huge allocation fails at once with a
-  MemoryError. (TensorFlow reserves a few GB of address space it never
-  touches, so the cap cannot be the limit itself.)
-* on Linux, Landlock (no root needed) lets the kernel and its child processes
-  write only in their working folder (and ``/dev/null``, ``/dev/shm``) and,
-  from Linux 6.12, not signal processes outside; files are capped at 1 GB
-  (``RLIMIT_FSIZE``);
-* output: text and pictures above ``max_output`` characters per cell are cut,
-  keeping the end, where the check's verdict is;
-* the kernel gets only an allow-list of the instructor's environment
-  variables, so no tokens.
-
-If a kernel crashes, exits or is killed, the grader starts a new one, runs the
-set-up cell again and goes on with the next exercise. Each exercise gets one
-status, with the check's feedback:
-
-``passed``, ``not yet``, ``not attempted`` (the stub still raises
-NotImplementedError), ``error`` (the code raised an exception, or the kernel
-died) or ``timeout``; a notebook that cannot be graded gets
-``invalid notebook``, ``unknown lesson`` or ``wrong lesson`` for every
-exercise.
-
-This runs students' code on the instructor's machine. It limits time and
-memory and confines writes, but it is not a security sandbox: the code can
-read any file the instructor can read, use the network, and, if it sets out
-to, fool its own checks from inside the kernel (the grader flags exercise
-cells that mention the checks or assign to a library's attributes, so that a
-person looks at them).
-"""
+"""Grading itself: find and read submissions, run them in contained kernels, judge, report."""
 
 from __future__ import annotations
 
@@ -50,21 +6,19 @@ import asyncio
 import copy
 import csv
 import html
-import json
 import logging
 import os
 import re
 import shutil
-import signal
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import CORRECT, NOT_YET
-from .handout import METADATA_KEY, handout_version, make_handout, solution_regions
-from .runtime import COLAB_URL, FAST_ENV, repo_root
+from ..checks import CORRECT, NOT_YET
+from ..handout import METADATA_KEY, handout_version, make_handout, solution_regions
+from ..runtime import COLAB_URL, repo_root
+from .kernel import Limits, _Runner, containment, landlock_abi
 
 __all__ = [
     "STATUSES",
@@ -96,57 +50,9 @@ _BADGE = re.compile(re.escape(COLAB_URL) + r"lessons/(\d\d_[\w-]+)\.ipynb")
 # themselves, printing or importing machinery, or a module attribute it assigns to.
 _SUSPICIOUS = re.compile(r"\bchecks\b|course_utils|CheckResult|✅|builtins|sys\.(modules|stdout)|"
                          r"importlib|setattr\(|^\s*(np|numpy|scipy|keras|tf)\.[\w.]+\s*=(?!=)", re.M)
-# What the kernel may see of the instructor's environment.
-_ENV_KEEP = re.compile(r"^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_\w+|TZ|TERM|XDG_\w+|"
-                       r"PYTHONPATH|PYTHONUTF8|PYTHONIOENCODING|VIRTUAL_ENV|CONDA_\w+|LD_LIBRARY_PATH|"
-                       r"KERAS_\w+|TF_\w+|CUDA_\w+|XLA_FLAGS|OMP_NUM_THREADS|MPLCONFIGDIR|"
-                       r"SYSTEMROOT|PROGRAMDATA|APPDATA|LOCALAPPDATA)$")
-_ADDRESS_HEADROOM = 8 * 2**30  # bytes of address space above the memory limit
-_FILE_SIZE = 2**30             # largest file the kernel may write, bytes
-_TAIL = 4000                   # characters kept from the end of cut output
 _log = logging.getLogger("course_utils.grade")
 _log.addHandler(logging.NullHandler())
 _log.propagate = False
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for grading one notebook.
-
-    Parameters
-    ----------
-    cell_timeout : float
-        Seconds for one exercise cell or one check cell.
-    total_timeout : float
-        Seconds for the whole notebook, kernel start-ups included.
-    memory_mb : int
-        Resident memory of the kernel and its child processes, in MiB.
-    max_output : int
-        Characters of output (text and pictures) kept per cell.
-    setup_timeout : float
-        Seconds for the lesson's set-up cell (which imports
-        TensorFlow in later lessons); at least ``cell_timeout`` is used.
-
-    Examples
-    --------
-    >>> Limits(cell_timeout=10).total_timeout
-    600.0
-    """
-
-    cell_timeout: float = 60.0
-    total_timeout: float = 600.0
-    memory_mb: int = 2048
-    max_output: int = 200_000
-    setup_timeout: float = 120.0
-
-    def __post_init__(self):
-        for name in ("cell_timeout", "total_timeout", "memory_mb", "max_output", "setup_timeout"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-                raise ValueError(f"Limits.{name} must be a positive number; got {value!r}")
-        object.__setattr__(self, "cell_timeout", float(self.cell_timeout))
-        object.__setattr__(self, "total_timeout", float(self.total_timeout))
-        object.__setattr__(self, "setup_timeout", float(max(self.setup_timeout, self.cell_timeout)))
 
 
 @dataclass
@@ -332,340 +238,6 @@ def find_submissions(folder, exclude=()) -> list[tuple[str, Path]]:
             continue
         found.append((rel.parts[0] if len(rel.parts) > 1 else path.stem, path))
     return found
-
-
-def landlock_abi() -> int:
-    """Return the Landlock ABI version the running kernel offers, or 0 if none.
-
-    Landlock is the Linux security module that lets an unprivileged process
-    restrict where it and its children may write; the grader uses it when
-    this is at least 1.
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> landlock_abi() >= 0
-    True
-    """
-    if not sys.platform.startswith("linux"):
-        return 0
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        version = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
-    except (OSError, AttributeError):
-        return 0
-    return max(int(version), 0)
-
-
-def _landlock_restrict(writable, abi: int) -> None:
-    """In the calling process: allow writes only beneath ``writable`` paths."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-
-    class RulesetAttr(ctypes.Structure):
-        _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
-
-    class PathBeneath(ctypes.Structure):
-        _pack_ = 1
-        _fields_ = [("allowed", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
-
-    # write_file, remove_dir, remove_file, make_char/dir/reg/sock/fifo/block/sym; refer; truncate
-    fs = sum(1 << bit for bit in (1, 4, 5, 6, 7, 8, 9, 10, 11, 12))
-    fs |= (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0)
-    file_rights = (1 << 1) | (1 << 14 if abi >= 3 else 0)
-    attr = RulesetAttr(fs, 0, 2 if abi >= 6 else 0)  # scoped: no signals to outside processes
-    size = 24 if abi >= 6 else 16 if abi >= 4 else 8
-
-    def check(result, what):
-        if result < 0:
-            raise OSError(ctypes.get_errno(), f"Landlock: {what} failed")
-        return result
-
-    ruleset = check(libc.syscall(444, ctypes.byref(attr), ctypes.c_size_t(size), 0), "create")
-    for path in writable:
-        if not os.path.exists(path):
-            continue
-        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-        rule = PathBeneath(fs if os.path.isdir(path) else file_rights, fd)
-        check(libc.syscall(445, ruleset, 1, ctypes.byref(rule), 0), f"rule for {path}")
-        os.close(fd)
-    check(libc.prctl(38, 1, 0, 0, 0), "no_new_privs")  # PR_SET_NO_NEW_PRIVS
-    check(libc.syscall(446, ruleset, 0), "restrict_self")
-    os.close(ruleset)
-
-
-def _kernel_main() -> None:
-    """Entry point of a grading kernel: apply the limits, then start ipykernel."""
-    config = json.loads(sys.argv.pop(1))
-    try:
-        import resource
-
-        for name, value in (("RLIMIT_AS", config["address_space"]),
-                            ("RLIMIT_FSIZE", config["file_size"]), ("RLIMIT_CORE", 0)):
-            kind = getattr(resource, name)
-            hard = resource.getrlimit(kind)[1]
-            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-            resource.setrlimit(kind, (value, value))
-    except ImportError:  # Windows
-        pass
-    try:  # if memory runs out, the student's kernel goes first
-        with open("/proc/self/oom_score_adj", "w") as f:
-            f.write("1000")
-    except OSError:
-        pass
-    if config["landlock"]:
-        _landlock_restrict(config["writable"], config["landlock"])
-    if sys.path and sys.path[0] in ("", os.getcwd()):
-        del sys.path[0]  # the working folder is the student's: do not import from it
-    from ipykernel import kernelapp
-
-    kernelapp.launch_new_instance()
-
-
-# --------------------------------------------------------------------------
-# running one notebook
-# --------------------------------------------------------------------------
-def _classes():
-    """The nbclient and jupyter_client subclasses (imported on first use)."""
-    global _CLASSES
-    if _CLASSES is not None:
-        return _CLASSES
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-
-    class LimitedKernelManager(AsyncKernelManager):
-        """Starts the kernel through ``_kernel_main`` with the grader's limits."""
-
-        launch_config: dict = {}
-
-        def format_kernel_cmd(self, extra_arguments=None):
-            code = "from course_utils.grade import _kernel_main; _kernel_main()"
-            return [sys.executable, "-c", code, json.dumps(self.launch_config),
-                    "-f", os.path.realpath(self.connection_file), *(extra_arguments or [])]
-
-    class CappedClient(NotebookClient):
-        """Keeps at most ``cap`` characters of output per cell, and the end of the rest."""
-
-        cap = 200_000
-
-        def reset_cap(self):
-            self.kept, self.dropped, self.tail = 0, 0, {}
-
-        def output(self, outs, msg, display_id, cell_index):
-            content, kind = msg["content"], msg["msg_type"]
-            if kind == "stream":
-                text, room = content.get("text", ""), max(self.cap - self.kept, 0)
-                if len(text) > room:
-                    name = content.get("name", "stdout")
-                    self.tail[name] = (self.tail.get(name, "") + text[room:])[-_TAIL:]
-                    self.dropped += len(text) - room
-                    if not room:
-                        return None
-                    msg = {**msg, "content": {**content, "text": text[:room]}}
-                    text = text[:room]
-                self.kept += len(text)
-            elif kind in ("display_data", "execute_result"):
-                size = len(json.dumps(content.get("data", {})))
-                if self.kept + size > self.cap:
-                    self.dropped += size
-                    return None
-                self.kept += size
-            elif kind == "error":
-                content = {**content, "evalue": str(content.get("evalue", ""))[:2000],
-                           "traceback": [line[:5000] for line in content.get("traceback", [])[-60:]]}
-                msg = {**msg, "content": content}
-            return super().output(outs, msg, display_id, cell_index)
-
-        def finish_cell(self, cell):
-            if self.dropped:
-                import nbformat
-
-                note = f"\n[... the grader cut {self.dropped:,} characters of output here ...]\n"
-                cell.outputs.append(nbformat.v4.new_output(
-                    "stream", name="stdout", text=note + self.tail.get("stdout", "")))
-                if "stderr" in self.tail:
-                    cell.outputs.append(nbformat.v4.new_output(
-                        "stream", name="stderr", text=self.tail["stderr"]))
-            # Join consecutive stream outputs. (nbclient's coalesce_streams also
-            # interprets \r with a regular expression that takes minutes on a
-            # long line.)
-            merged = []
-            for out in cell.outputs:
-                last = merged[-1] if merged else None
-                if (out.output_type == "stream" and last is not None
-                        and last.output_type == "stream" and last.name == out.name):
-                    last.text += out.text
-                else:
-                    merged.append(out)
-            cell.outputs = merged
-
-    _CLASSES = LimitedKernelManager, CappedClient
-    return _CLASSES
-
-
-_CLASSES = None
-
-
-def _kernel_env(workdir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if _ENV_KEEP.match(k)}
-    env.update({FAST_ENV: "1", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
-                "TMPDIR": str(workdir / "tmp"), "IPYTHONDIR": str(workdir / ".ipython")})
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # the kernel imports the same course_utils as the grader, installed or not
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo_root()), env.get("PYTHONPATH")]))
-    return env
-
-
-class _Runner:
-    """One notebook in one kernel at a time; starts a new kernel when one dies."""
-
-    def __init__(self, nb, limits: Limits, root: Path, abi: int):
-        _, client_class = _classes()
-        self.nb, self.limits, self.abi = nb, limits, abi
-        self.workdir = Path(tempfile.mkdtemp(prefix="work-", dir=root))
-        (self.workdir / "tmp").mkdir()
-        self.log_path = root / f"{self.workdir.name}.log"
-        self.client = client_class(nb, timeout=None, allow_errors=True, record_timing=False,
-                                   coalesce_streams=False, kernel_name="python3",
-                                   startup_timeout=120, log=_log)
-        self.client.cap = limits.max_output
-        self.km = self.process = self.watchdog = None
-        self.memory_exceeded = False
-        self.kernels = 0
-
-    async def start(self):
-        manager_class, _ = _classes()
-        self.memory_exceeded = False
-        km = manager_class(kernel_name="python3", log=_log)
-        km.launch_config = {
-            "address_space": int(self.limits.memory_mb * 2**20 + _ADDRESS_HEADROOM),
-            "file_size": _FILE_SIZE, "landlock": self.abi,
-            "writable": [str(self.workdir), "/dev/null", "/dev/shm"],
-        }
-        self.km, self.client.km, self.client.kc = km, km, None
-        with open(self.log_path, "ab") as log:
-            await km.start_kernel(cwd=str(self.workdir), env=_kernel_env(self.workdir),
-                                  stdout=log, stderr=log,
-                                  extra_arguments=["--HistoryManager.hist_file=:memory:"])
-        self.process = km.provisioner.process
-        self.kernels += 1
-        self.watchdog = asyncio.ensure_future(self._watch(self.process.pid))
-        await self.client.async_start_new_kernel_client()
-
-    async def _watch(self, pid: int):
-        try:
-            import psutil  # IPython needs it, so it is there wherever the kernel runs
-        except ImportError:
-            return  # only the address-space cap applies (grade() says so)
-        limit = self.limits.memory_mb * 2**20
-        while True:
-            await asyncio.sleep(0.2)
-            try:
-                proc = psutil.Process(pid)
-                procs = [proc, *proc.children(recursive=True)]
-            except psutil.Error:
-                return
-            rss = 0
-            for p in procs:
-                try:
-                    rss += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            if rss > limit:
-                self.memory_exceeded = True
-                self.kill()
-                return
-
-    def kill(self):
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except (OSError, AttributeError):
-                self.process.kill()
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    async def stop(self):
-        if self.watchdog is not None:
-            self.watchdog.cancel()
-        if self.client.kc is not None:
-            try:
-                self.client.kc.stop_channels()
-            except Exception:  # best effort while tearing down
-                pass
-            self.client.kc = None
-        if self.km is not None:
-            self.kill()
-            try:
-                await self.km.shutdown_kernel(now=True)
-            except Exception:
-                pass
-            try:
-                done = self.km.cleanup_resources()
-                if asyncio.iscoroutine(done):
-                    await done
-            except Exception:
-                pass
-        self.km = None
-
-    def death(self, what: str) -> str:
-        """Say why the kernel died while running ``what``."""
-        if self.memory_exceeded:
-            return (f"the kernel used more than {self.limits.memory_mb} MB of memory while running "
-                    f"{what}, and was stopped")
-        code = self.process.poll() if self.process is not None else None
-        if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = str(-code)
-            why = f"the kernel crashed ({name}) while running {what}"
-        else:
-            why = (f"the kernel exited (code {code}) while running {what}: exit(), quit() and "
-                   "os._exit() stop the notebook")
-        try:
-            lines = self.log_path.read_text(errors="replace").splitlines()
-        except OSError:
-            lines = []
-        fatal = [line.strip() for line in lines if "Fatal Python error" in line]
-        return why + (f" ({fatal[-1][:200]})" if fatal else "")
-
-    async def run(self, index: int, limit: float) -> str:
-        """Run cell ``index``; return "ok", "error", "timeout" or "dead"."""
-        from nbclient.exceptions import DeadKernelError
-
-        cell = self.nb.cells[index]
-        self.client.reset_cap()
-        task = asyncio.ensure_future(self.client.async_execute_cell(cell, index))
-        done, _ = await asyncio.wait({task}, timeout=limit)
-        timed_out = not done
-        if timed_out:
-            try:
-                await self.km.interrupt_kernel()
-            except Exception:  # the kernel may be gone already
-                pass
-            done, _ = await asyncio.wait({task}, timeout=5)
-            if not done:  # it ignores KeyboardInterrupt: kill it
-                self.kill()
-                done, _ = await asyncio.wait({task}, timeout=10)
-                if not done:
-                    task.cancel()
-        error = task.exception() if task.done() and not task.cancelled() else None
-        self.client.finish_cell(cell)
-        if timed_out:
-            return "timeout"
-        if isinstance(error, DeadKernelError) or not self.alive():
-            return "dead"
-        if error is not None:
-            raise error
-        return "error" if any(o.output_type == "error" for o in cell.outputs) else "ok"
 
 
 def _stdout(cell) -> str:
@@ -1023,9 +595,8 @@ def grade(submissions, out, lesson=None, limits: Limits | None = None, jobs: int
         import psutil  # noqa: F401
     except ImportError:
         say("  memory watchdog OFF (no psutil): only the address-space cap applies")
-    say("  writes outside each kernel's working folder: " +
-        (f"blocked (Landlock ABI {abi})" if abi else
-         "NOT blocked (Landlock is not available here): grade only code you trust"))
+    for text in containment(abi):
+        say(f"  student code, {text}")
 
     start = time.perf_counter()
     done = [0]
@@ -1105,8 +676,8 @@ def _write(out: Path, submissions: Path, items, rows, limits: Limits, abi: int, 
         writer.writeheader()
         writer.writerows(rows)
     note = (f"{len(items)} notebooks graded in {seconds:.0f} s; limits: {limits.cell_timeout:g} s per "
-            f"cell, {limits.total_timeout:g} s per notebook, {limits.memory_mb} MB; writes outside "
-            f"the working folder {'blocked' if abi else 'NOT blocked'}.")
+            f"cell, {limits.total_timeout:g} s per notebook, {limits.memory_mb} MB. Student code, "
+            + "; ".join(containment(abi)) + ".")
     (out / "summary.md").write_text(summary_markdown(rows, note), encoding="utf-8")
     (out / "summary.html").write_text(summary_html(rows, note), encoding="utf-8")
     for item in items:
