@@ -131,3 +131,10 @@ def test_lower_bounds_are_proved_by_a_command_and_a_scheduled_workflow():
     assert "python3 course.py test --oldest" in runs and "tensorflow==2.19.1" in runs
     readme = (repo_root() / "README.md").read_text()
     assert "python3 course.py test --oldest" in readme
+
+
+def test_every_course_utils_package_is_shipped():
+    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
+    found = {p.parent.relative_to(ROOT).as_posix().replace("/", ".")
+             for p in (ROOT / "course_utils").rglob("__init__.py")}
+    assert found == listed
