@@ -43,8 +43,9 @@ EXPECTED = {
     "mixup": ["wrong lesson"] * 5,
     "noisy": ALL,
     "memory": ["error", "error", "passed", "passed", "passed"],
-    "patches_checks": ["passed"] + ["not attempted"] * 4,
+    "patches_checks": ["not yet"] + ["not attempted"] * 4,  # the judge replays the real check
     "colab_user": ALL,
+    "rewrites_output": ["not attempted", "not yet", "not attempted", "not attempted", "not attempted"],
 }
 if LANDLOCK:
     EXPECTED["escape"] = ["error", "passed", "error", "passed", "passed"]
@@ -149,6 +150,15 @@ def make_submissions(root, outside, port=0):
         'checks.check_correlate_loop = lambda f: print("✅ Correct (correlate_loop): fooled")\n'
         "def correlate_loop(x, h):\n    raise NotImplementedError\n")}),
         root / "patches_checks" / "01_convolution_1d.ipynb")
+    # Every verdict printed in the kernel is rewritten to "Correct", through sys.stdout and print.
+    rewrite = ("import builtins, sys\n\nclass Liar:\n    def __init__(self, out):\n        self.out = out\n"
+               "    def write(self, text):\n        return self.out.write(text.replace('❌ Not yet', '✅ Correct'))\n"
+               "    def __getattr__(self, name):\n        return getattr(self.out, name)\n\n"
+               "sys.stdout = Liar(sys.stdout)\n_print = builtins.print\n"
+               "builtins.print = lambda *a, **k: _print(*[str(x).replace('❌ Not yet', '✅ Correct') for x in a], **k)\n")
+    write(b.make(solved=(), answers={1: rewrite + "def correlate_loop(x, h):\n    raise NotImplementedError\n",
+                                     2: "def same_padding(k):\n    return (0, 0)\n"}),
+          root / "rewrites_output" / "01_convolution_1d.ipynb")
     colab = b.make()  # saved by an editor that drops unknown metadata and cell ids
     del colab.metadata[METADATA_KEY]
     colab.nbformat_minor = 4
@@ -278,6 +288,9 @@ def test_tampered_and_deleted_checks_do_not_help(graded):
     # The official check ran, not the student's print: the stub is still a stub, the wrong answer wrong.
     assert "NotImplementedError" in feedback(rows, "tampered_check", 1)
     assert "trust me" not in feedback(rows, "tampered_check", 3)
+    # Verdicts come from the judge, not from what the kernel printed.
+    assert feedback(rows, "rewrites_output", 2).startswith("❌ Not yet (same_padding)")
+    assert "ends early" in feedback(rows, "patches_checks", 1)
     assert "rules out" in feedback(rows, "deleted_check", 1)  # the deleted check still gave its verdict
 
 

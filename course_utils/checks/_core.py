@@ -56,22 +56,49 @@ class _Failed(Exception):
     """Raised inside a check with the feedback to print."""
 
 
+#: None while a check runs in a lesson; when grading, a recorder (in the student's
+#: kernel) or a replayer (in the judge), see :mod:`._tape`.
+_MODE = None
+
+
+def _recording() -> bool:
+    """True in the student's kernel while grading records a check: rules read from the source
+    are then left to the judge (which reads the exercise cell), so every call is recorded."""
+    return _MODE is not None and not _MODE.replaying
+
+
 def _call(func, name: str, *args):
-    """Call the student's function and turn its exceptions into feedback."""
-    if not callable(func):
-        raise _Failed(f"expected a function; got {type(func).__name__}")
+    """Call the student's function and turn its exceptions into feedback.
+
+    When grading, the call is recorded (in the student's kernel) or answered
+    from the recording (in the judge, where no student code runs).
+    """
+    mode = _MODE
+    if mode is not None and mode.replaying:
+        return mode.replay(name, args)
+    entry = mode.before(name, args) if mode is not None else None
     try:
-        return func(*args)
-    except NotImplementedError:
-        raise _Failed(
-            f"{name} still raises NotImplementedError: replace the stub "
-            "(the line after '# YOUR CODE HERE') with your code."
-        ) from None
-    except Exception as err:  # show the student's own error, briefly
-        arglist = ", ".join(_short(a) for a in args)
-        raise _Failed(
-            f"{name}({arglist}) raised {type(err).__name__}: {err}"
-        ) from None
+        if not callable(func):
+            raise _Failed(f"expected a function; got {type(func).__name__}")
+        try:
+            result = func(*args)
+        except NotImplementedError:
+            raise _Failed(
+                f"{name} still raises NotImplementedError: replace the stub "
+                "(the line after '# YOUR CODE HERE') with your code."
+            ) from None
+        except Exception as err:  # show the student's own error, briefly
+            arglist = ", ".join(_short(a) for a in args)
+            raise _Failed(
+                f"{name}({arglist}) raised {type(err).__name__}: {err}"
+            ) from None
+    except _Failed as failure:
+        if entry is not None:
+            mode.raised(entry, str(failure))
+        raise
+    if entry is not None:
+        mode.returned(entry, args, result)
+    return result
 
 
 def _short(value) -> str:
@@ -118,6 +145,11 @@ def _int_result(value, name: str) -> int:
 
 class _Absent:
     """Stands for a library function that is not imported (its name is still forbidden)."""
+
+
+class _ByName:
+    """Stands, in the judge, for a helper of the lesson's notebook: ruled out by its name,
+    even when the exercise cell defines a function with that name."""
 
 
 def _imported(path: str):
@@ -181,6 +213,10 @@ def _forbid(func, name: str, calls: dict | None = None, loops: bool = False,
     CheckResult(ok=False)
     """
     calls = calls or {}
+    if _recording():
+        return
+    if hasattr(func, "_course_source"):  # the judge: only the exercise cell's source
+        return _forbid_in_source(func._course_source, func.__name__, name, calls, loops)
     _seen = set() if _seen is None else _seen
     _seen.add(id(func))
     try:
@@ -240,6 +276,149 @@ def _forbid(func, name: str, calls: dict | None = None, loops: bool = False,
     for value in values:
         if _is_students(func, value) and id(value) not in _seen:
             _forbid(value, name, calls, loops, _seen)
+
+
+def _forbid_in_source(source: str, function: str, name: str, calls: dict, loops: bool) -> None:
+    """:func:`_forbid` from a cell's source alone (the judge has no live objects).
+
+    The function ``function`` and the functions of the cell it uses (directly or
+    through each other) are read by the same rules; an alias made at the top of
+    the cell (``c = np.correlate``, ``from numpy import correlate as c``) counts
+    as the call it names when one of those functions uses it.
+    """
+    tree, functions = _cell_tree(source)
+    if tree is None or function not in functions:
+        raise _Failed(
+            f"could not read the source of {name}; define it with `def` in a cell "
+            "(the check reads it to see which functions it calls)."
+        )
+    short: dict[str, str] = {}
+    for key in calls:
+        last = key.rsplit(".", 1)[-1]
+        short[last] = f"{short[last]} or {key}" if last in short else key
+    banned = set(short)
+    by_name = {key.rsplit(".", 1)[-1] for key, value in calls.items() if isinstance(value, _ByName)}
+    functions = {k: v for k, v in functions.items() if k not in by_name or k == function}
+    # top-level names bound to something banned: c = np.correlate; from numpy import correlate as c
+    aliases = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name.rsplit(".", 1)[-1] in banned:
+                    module = getattr(node, "module", None)
+                    aliases[alias.asname or alias.name.split(".")[0]] = _dotted(
+                        f"{module}.{alias.name}" if module else alias.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            words = {n.attr if isinstance(n, ast.Attribute) else n.id
+                     for n in ast.walk(node.value) if isinstance(n, (ast.Attribute, ast.Name))}
+            hits = words & (banned | set(aliases))
+            if hits:
+                text = _dotted(ast.unparse(node.value))
+                hit = sorted(hits)[0]
+                named = text if text in calls else aliases.get(hit, hit)
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    for n in ast.walk(target):
+                        if isinstance(n, ast.Name):
+                            aliases[n.id] = named
+    todo, seen = [function], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        node = functions[current]
+        # the function's source, on its own, through the usual rules (names, loops)
+        mine = ast.Module(body=[node], type_ignores=[])
+        local = {n.arg for n in ast.walk(mine) if isinstance(n, ast.arg)}
+        local |= {n.id for n in ast.walk(mine) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+        for n in ast.walk(mine):
+            if loops and isinstance(n, _LOOPS):
+                what = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
+                        ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
+                        ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
+                raise _Failed(f"{name} uses a loop ({what[type(n)]} on its line "
+                              f"{n.lineno - node.lineno + 1}); this exercise asks for none.")
+            word = (n.attr if isinstance(n, ast.Attribute)
+                    else n.id if isinstance(n, ast.Name) and n.id not in local and n.id not in functions
+                    else n.name.rsplit(".", 1)[-1] if isinstance(n, ast.alias) else None)
+            if word in banned:
+                raise _Failed(f"{name} uses {short[word]}, which this exercise rules out: "
+                              "write the computation yourself.")
+            if isinstance(n, ast.Name) and n.id not in local and n.id in aliases:
+                target = aliases[n.id]
+                named = target if target in calls else short.get(target.rsplit(".", 1)[-1], target)
+                raise _Failed(f"{name} uses {named} (under another name), which "
+                              "this exercise rules out: write the computation yourself.")
+            if isinstance(n, ast.Name) and n.id in functions and n.id not in local:
+                todo.append(n.id)
+
+
+def _dotted(text: str) -> str:
+    """A dotted name as the checks write it: ``numpy.x`` -> ``np.x``, ``tensorflow.x`` -> ``tf.x``."""
+    for long, short in (("numpy.", "np."), ("tensorflow.", "tf.")):
+        if text.startswith(long):
+            return short + text[len(long):]
+    return text
+
+
+def _cell_tree(source: str):
+    """The parsed exercise cell, and its top-level functions by name (None if not Python)."""
+    try:
+        tree = ast.parse(textwrap.dedent(source))
+    except (SyntaxError, ValueError):
+        return None, {}
+    functions = {node.name: node for node in tree.body
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return tree, functions
+
+
+def _function_trees(func) -> list | None:
+    """The syntax trees of the student's function and of the student's own functions it uses
+    (directly or through each other); None when the source cannot be read.
+
+    Works on a live function (its source and globals) and, in the judge, on a
+    :class:`._tape.Submitted` (its exercise cell's source).
+    """
+    if hasattr(func, "_course_source"):
+        _, functions = _cell_tree(func._course_source)
+        if func.__name__ not in functions:
+            return None
+        trees, todo, seen = [], [func.__name__], set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            trees.append(functions[name])
+            todo += [n.id for n in ast.walk(functions[name]) if isinstance(n, ast.Name) and n.id in functions]
+        return trees
+    trees, todo, seen = [], [func], set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        try:
+            trees.append(ast.parse(textwrap.dedent(inspect.getsource(current))))
+        except (OSError, TypeError, SyntaxError, IndentationError):
+            if current is func:
+                return None
+            continue
+        scope = getattr(current, "__globals__", {})
+        code = getattr(current, "__code__", None)
+        for n in sorted(_code_names(code)) if code is not None else ():
+            value = scope.get(n)
+            if _is_students(func, value):
+                todo.append(value)
+    return trees
+
+
+def _amend_last_call(message: str) -> None:
+    """When grading: the last recorded call to the student's function counts as failed with
+    ``message`` (a check that found a ruled-out call while the function ran)."""
+    if _MODE is not None and not _MODE.replaying and getattr(_MODE, "calls", None):
+        _MODE.raised(_MODE.calls[-1], message)
 
 
 def _is_students(func, value) -> bool:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ast
-import inspect
-import textwrap
 
 import numpy as np
 
@@ -12,9 +10,11 @@ from ._core import (
     CheckResult,
     _Absent,
     _attr,
+    _ByName,
     _call,
     _Failed,
     _forbid,
+    _function_trees,
     _judge_answers,
     _run,
     _short,
@@ -141,6 +141,8 @@ def check_channel_derivative(func) -> CheckResult:
 
 def _notebook(func, name):
     """The lesson's own helper ``name`` from the student's notebook, if defined there."""
+    if hasattr(func, "_course_source"):  # the judge: ruled out by name
+        return _ByName()
     value = getattr(func, "__globals__", {}).get(name)
     return value if callable(value) else _Absent()
 
@@ -412,12 +414,12 @@ def _pooling_calls() -> dict:
 
 
 def _uses_reshape(func) -> bool:
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
+    trees = _function_trees(func)
+    if trees is None:
         return True  # _forbid has already said that the source cannot be read
     return any((isinstance(node, ast.Attribute) and node.attr == "reshape")
-               or (isinstance(node, ast.Name) and node.id == "reshape") for node in ast.walk(tree))
+               or (isinstance(node, ast.Name) and node.id == "reshape")
+               for tree in trees[:1] for node in ast.walk(tree))
 
 
 def check_max_pool_reshape(func) -> CheckResult:

@@ -10,12 +10,14 @@ import numpy as np
 
 from ._core import (
     CheckResult,
+    _amend_last_call,
     _as_2d,
     _call,
     _Failed,
     _forbid,
     _imported,
     _judge_answers,
+    _recording,
     _run,
     _short,
 )
@@ -98,6 +100,11 @@ def _forbid_source(func, name: str, entries, names) -> None:
     ``correlate`` helper), is allowed; an alias of a forbidden callable made in another
     cell is not (``_core._forbid``).
     """
+    if _recording():
+        return  # when grading, the judge reads the exercise cell
+    if hasattr(func, "_course_source"):  # the judge: the cell's source, every ruled-out name
+        _forbid(func, name, calls={label: None for _, _, label in entries if label.rsplit(".", 1)[-1] in names})
+        return
     target = func
     while isinstance(target, functools.partial):
         target = target.func
@@ -166,8 +173,9 @@ def _call_without(func, name: str, entries, *args):
             if not used:
                 raise
     if used:
-        raise _Failed(f"{name} calls {used[0]}, which this exercise rules out: "
-                      "write the computation yourself.")
+        message = f"{name} calls {used[0]}, which this exercise rules out: write the computation yourself."
+        _amend_last_call(message)  # when grading, the judge sees the same verdict
+        raise _Failed(message)
     return result
 
 

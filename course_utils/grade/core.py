@@ -6,10 +6,12 @@ import asyncio
 import copy
 import csv
 import html
+import json
 import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -45,6 +47,9 @@ _EXERCISE_HEADING = re.compile(r"^#+\s*(Exercise\b.*)$", re.MULTILINE)
 _DEF = re.compile(r"^\s*def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
 _RAISED = re.compile(r"\w\(.*\) raised [A-Za-z_][\w.]*(: |$)")
 _STUB_SAYS = "still raises NotImplementedError"
+_CHECK_CALL = re.compile(r"^\s*checks\.(check_\w+)\(\s*([A-Za-z_]\w*)\s*\)\s*$", re.M)
+#: Every exercise starts from these seeds (Python, numpy, Keras), in the kernel and in the judge.
+SEED = 0
 _BADGE = re.compile(re.escape(COLAB_URL) + r"lessons/(\d\d_[\w-]+)\.ipynb")
 # An exercise cell that touches these may be trying to fool its check: the checks
 # themselves, printing or importing machinery, or a module attribute it assigns to.
@@ -69,6 +74,9 @@ class Exercise:
         nbformat cell ids (the same in the lesson and its handout).
     function : str or None
         The name of the function the solution cell defines.
+    check, argument : str or None
+        The check cell's call ``checks.<check>(<argument>)``: what grading records
+        in the student's kernel and replays in the judge.
 
     Examples
     --------
@@ -81,6 +89,8 @@ class Exercise:
     solution_id: str
     check_id: str
     function: str | None = None
+    check: str | None = None
+    argument: str | None = None
 
 
 @dataclass
@@ -181,8 +191,12 @@ def load_lesson(path) -> Lesson:
                              "(a code cell calling checks.check_...) after it")
         names = _DEF.findall(source[cell.id].split("### BEGIN SOLUTION")[0])
         number = len(exercises) + 1
+        call = _CHECK_CALL.search(check.source)
+        if call is None:
+            raise ValueError(f"{path.name}: the check cell {check.get('id')} must be one call "
+                             "checks.check_<name>(<function>)")
         exercises.append(Exercise(number, title or f"Exercise {number}", cell.id, check.id,
-                                  names[-1] if names else None))
+                                  names[-1] if names else None, call.group(1), call.group(2)))
         title = None
     if not exercises:
         raise ValueError(f"{path.name}: no exercise cells (### BEGIN SOLUTION in a code cell)")
@@ -253,20 +267,19 @@ def _error(cell) -> str | None:
     return None
 
 
-def _verdict(check_cell, solution_cell) -> tuple[str, str]:
-    """Status and feedback from a check cell that ran to its end."""
-    lines = [line.strip() for line in _stdout(check_cell).splitlines()
-             if line.startswith((CORRECT, NOT_YET))]
+def _verdict(check_cell, solution_cell, judged) -> tuple[str, str]:
+    """Status and feedback of an exercise whose check ran to its end in the kernel (recording),
+    from the judge's verdict ``judged`` = (ok, line)."""
     raised = _error(solution_cell)
     check_error = _error(check_cell)
     if check_error:
         where = f"your exercise cell raised {raised}; then " if raised else ""
         return "error", f"{where}the check stopped with {check_error}"
-    if not lines:
-        return "error", "the check printed no result"
-    line = lines[-1]  # the check prints its verdict after the student's code has run
+    if judged is None:
+        return "error", "the grader's judge gave no verdict"
+    ok, line = judged
     also = f" (your exercise cell also raised {raised})" if raised else ""
-    if line.startswith(CORRECT):
+    if ok:
         return "passed", line + also
     if _STUB_SAYS in line:
         return "not attempted", line
@@ -275,13 +288,76 @@ def _verdict(check_cell, solution_cell) -> tuple[str, str]:
     return "not yet", line + also
 
 
+def _without_verdicts(outputs) -> list:
+    """The kernel's outputs of a check, without the verdict lines printed there (the judge's
+    verdict replaces them: what the kernel prints may have been written by the student)."""
+    kept = []
+    for out in outputs:
+        if out.output_type == "stream":
+            lines = [line for line in out.text.splitlines(keepends=True)
+                     if not line.lstrip().startswith((CORRECT, NOT_YET))]
+            if not "".join(lines).strip():
+                continue
+            out = copy.deepcopy(out)
+            out.text = "".join(lines)
+        kept.append(out)
+    return kept
+
+
+def _judge(jobs: list[dict], workdir: Path, timeout: float) -> dict:
+    """Run the judge (``checks._tape``) in a new process that runs no student code; returns
+    {key: (ok, line)}. The recordings are copied out of the student's folder first, without
+    following links."""
+    if not jobs:
+        return {}
+    import subprocess
+
+    safe = Path(tempfile.mkdtemp(prefix="judge-", dir=workdir.parent))
+    try:
+        for job in jobs:
+            target = safe / str(job["key"])
+            target.mkdir()
+            source = Path(job["folder"])
+            if source.is_dir() and not source.is_symlink():
+                for entry in source.iterdir():
+                    if entry.is_file() and not entry.is_symlink() and entry.stat().st_size < 2**28:
+                        shutil.copyfile(entry, target / entry.name, follow_symlinks=False)
+            job["folder"] = str(target)
+        (safe / "job.json").write_text(json.dumps(jobs), encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        env.update({"PYTHONPATH": str(repo_root()), "PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "2"})
+        run = subprocess.run([sys.executable, "-m", "course_utils.checks._tape", "judge",
+                              str(safe / "job.json")], capture_output=True, text=True,
+                             timeout=timeout, env=env, cwd=str(safe))
+        if run.returncode != 0:
+            _log.error("the judge failed: %s", run.stderr[-2000:])
+            return {}
+        return {int(k): (bool(v[0]), str(v[1])) for k, v in json.loads(run.stdout).items()}
+    except (subprocess.TimeoutExpired, ValueError, OSError) as err:
+        _log.error("the judge failed: %s", err)
+        return {}
+    finally:
+        shutil.rmtree(safe, ignore_errors=True)
+
+
 async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int):
     """Execute the graded notebook ``nb``; return {exercise number: (status, feedback)}."""
     index = {c.get("id"): i for i, c in enumerate(nb.cells)}
     exercises = {e.solution_id: e for e in lesson.exercises}
     deadline = time.monotonic() + limits.total_timeout
+    import nbformat
+
+    hidden = nbformat.v4.new_code_cell("")  # the grader's own code runs here: seeds, recordings
+    nb.cells.append(hidden)
+    hidden_at = len(nb.cells) - 1
     runner = _Runner(nb, limits, root, abi)
     results, ran_setup, broken = {}, [], None
+    tapes = runner.workdir / ".tapes"
+    recorded: dict[int, Exercise] = {}
+
+    async def grader_code(code: str, limit: float) -> str:
+        hidden.source, hidden.outputs = code, []
+        return await runner.run(hidden_at, limit)
 
     def left(limit):
         return min(limit, deadline - time.monotonic())
@@ -335,6 +411,7 @@ async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int
                     broken = ("error", f"the lesson's set-up cell {why}")
                 continue
             name = f"{ex.function}()" if ex.function else "your function"
+            await grader_code(f"__import__('course_utils.checks._tape', fromlist=['_seed'])._seed({SEED})", 30)
             limit = left(limits.cell_timeout)
             state = await runner.run(index[ex.solution_id], limit)
             if state == "timeout":
@@ -344,8 +421,14 @@ async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int
             if state == "dead":
                 results[ex.number] = ("error", runner.death("your exercise cell"))
                 continue
+            # The official check runs, recording what the student's function returns; the
+            # verdict comes later from the judge, which replays the recording.
             limit = left(limits.cell_timeout)
-            state = await runner.run(index[ex.check_id], limit)
+            folder = tapes / f"exercise{ex.number}"
+            state = await grader_code(
+                f"__import__('course_utils.checks._tape', fromlist=['record']).record("
+                f"{str(folder)!r}, {ex.check!r}, {ex.argument}, seed={SEED})", limit)
+            nb.cells[index[ex.check_id]].outputs = _without_verdicts(hidden.outputs)
             if state == "timeout":
                 results[ex.number] = ("timeout", too_long(limit, f"the check of {name}") or
                                       f"the check did not finish within {limit:.0f} s: "
@@ -353,11 +436,21 @@ async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int
             elif state == "dead":
                 results[ex.number] = ("error", runner.death(f"the check of {name}"))
             else:
-                results[ex.number] = _verdict(nb.cells[index[ex.check_id]],
-                                              nb.cells[index[ex.solution_id]])
+                recorded[ex.number] = ex
+        jobs = [{"key": number, "folder": str(tapes / f"exercise{number}"), "check": ex.check,
+                 "name": ex.argument, "source": nb.cells[index[ex.solution_id]].source, "seed": SEED}
+                for number, ex in recorded.items()]
+        judged = _judge(jobs, runner.workdir, timeout=max(60.0, 30.0 * len(jobs)))
+        for number, ex in recorded.items():
+            check_cell = nb.cells[index[ex.check_id]]
+            results[number] = _verdict(check_cell, nb.cells[index[ex.solution_id]], judged.get(number))
+            if number in judged and _error(check_cell) is None:
+                check_cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                                 text=judged[number][1] + "\n"))
     finally:
         await runner.stop()
         shutil.rmtree(runner.workdir, ignore_errors=True)
+        nb.cells.remove(hidden)
     for ex in lesson.exercises:
         results.setdefault(ex.number, ("error", "not run"))
     return results, runner.kernels
