@@ -40,10 +40,11 @@ exercise.
 
 This runs students' code on the instructor's machine. Outside Linux only the
 time, memory and output limits apply (:func:`containment` says what holds).
-The verdict is still printed by the check inside the student's kernel, so
-code written to fool its own check from there can (the grader flags exercise
-cells that mention the checks or assign to a library's attributes, so that a
-person looks at them).
+The verdict does not come from the student's kernel: there the check only
+records what the student's function returns (``checks._tape``); a separate
+process that runs no student code replays the check on that recording and
+decides (the grader also flags exercise cells that mention the checks or
+assign to a library's attributes, so that a person looks at them).
 """
 
 from .core import (
