@@ -6,8 +6,10 @@ doctor    versions, Keras backend, devices, data present with good checksums
 handout   student notebooks without solutions (default: build/handouts/)
 run       execute lessons top to bottom in a fresh kernel (a complete run) and save
           their outputs in place
-grade     execute and score a folder of student notebooks in fresh kernels,
-          with time and memory limits: grades.csv, summaries, feedback
+grade     execute and score a folder of student notebooks in contained kernels,
+          with time and memory limits: grades.csv, gradebook.csv, summaries, feedback
+check     grade one notebook as `grade` would and print its table (a student's
+          pre-check before handing in)
 bench     training speed: `bench train` measures images/s of lesson 05's CNN
           for several batch sizes, with and without XLA, and prints a table
 site      the course as a static website in build/site/, from the committed
@@ -198,6 +200,18 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    from . import grade
+
+    try:
+        limits = grade.Limits(cell_timeout=args.timeout, total_timeout=args.total_timeout, memory_mb=args.memory)
+        rows = grade.check_notebook(args.notebook, limits=limits, out=args.out,
+                                    progress=lambda line: print(line, flush=True))
+    except ValueError as err:
+        raise SystemExit(f"error: {err}") from None
+    return 0 if rows and all(r["status"] == "passed" for r in rows) else 1
+
+
 def cmd_fork(args) -> int:
     from . import fork
 
@@ -245,10 +259,16 @@ def main(argv=None) -> int:
     p.add_argument("--memory", type=int, default=2048, help="MB of memory per kernel (default 2048)")
     p.add_argument("--max-output", type=int, default=200_000,
                    help="characters of output kept per cell (default 200000)")
+    p = sub.add_parser("check", help="grade one notebook as the instructor will (a student's pre-check)")
+    p.add_argument("notebook", help="your notebook (.ipynb)")
+    p.add_argument("--out", default=None, help="also write the graded notebook with its report here")
+    p.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
+    p.add_argument("--total-timeout", type=float, default=600, help="seconds per notebook (default 600)")
+    p.add_argument("--memory", type=int, default=2048, help="MB of memory per kernel (default 2048)")
     p = sub.add_parser("fork", help="point badges, set-up cells and links at a fork OWNER/NAME")
     p.add_argument("slug", help="the fork's GitHub repository, OWNER/NAME")
     args = parser.parse_args(argv)
-    commands = {"fork": cmd_fork, "doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run,
+    commands = {"check": cmd_check, "fork": cmd_fork, "doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run,
                 "grade": cmd_grade, "bench": cmd_bench, "site": cmd_site}
     return commands[args.command](args)
 

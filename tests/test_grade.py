@@ -253,7 +253,9 @@ def feedback(rows, student, number):
 
 def test_every_submission_gets_exactly_its_expected_status(graded):
     rows = graded["rows"]
-    assert list(rows[0]) == ["student", "lesson", "exercise", "status", "feedback"]
+    assert list(rows[0]) == ["student", "lesson", "exercise", "status", "points", "max_points", "feedback"]
+    for row in rows:  # each exercise of lesson 01 is worth 1 point
+        assert (row["points"], row["max_points"]) == (("1", "1") if row["status"] == "passed" else ("0", "1"))
     assert statuses(rows) == EXPECTED
     titles = [e.title for e in lesson01().exercises]
     for student in EXPECTED:
@@ -353,6 +355,41 @@ def test_reports_and_returned_notebooks(graded):
     # the student's other cells did not come along: everything else is the handout's
     handout = lesson01().handout
     assert len(nb.cells) == len(handout.cells) + 1 + n
+
+
+def test_gradebook_has_one_row_per_student_with_points(graded):
+    with open(graded["out"] / "gradebook.csv", encoding="utf-8", newline="") as f:
+        book = {row["student"]: row for row in csv.DictReader(f)}
+    column = f"{LESSON01.stem} (out of {len(lesson01().exercises)})"
+    assert set(book) == set(EXPECTED)
+    for student, expected in EXPECTED.items():
+        assert book[student][column] == str(expected.count("passed"))
+
+
+def test_points_come_from_the_lesson(tmp_path):
+    nb = read(LESSON01)
+    cell = next(c for c in nb.cells if "### BEGIN SOLUTION" in c.source and c.cell_type == "code")
+    cell.metadata["course"] = {"points": 2.5}
+    nbformat.write(nb, tmp_path / LESSON01.name)
+    assert grade.load_lesson(tmp_path / LESSON01.name).exercises[0].points == 2.5
+    cell.metadata["course"] = {"points": "two"}
+    nbformat.write(nb, tmp_path / LESSON01.name)
+    with pytest.raises(ValueError, match="course.points"):
+        grade.load_lesson(tmp_path / LESSON01.name)
+
+
+def test_a_student_can_check_a_notebook_before_handing_it_in(tmp_path):
+    b = Builder()
+    write(b.make(answers={3: WRONG3}), tmp_path / "mine.ipynb")
+    run = subprocess.run([sys.executable, "-m", "course_utils", "check", str(tmp_path / "mine.ipynb"),
+                          "--timeout", str(TIMEOUT), "--out", str(tmp_path / "graded")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stdout + run.stderr  # not everything passed
+    lines = run.stdout.splitlines()
+    assert lines[0] == f"mine.ipynb (lesson {LESSON01.stem}): 4 of 5 exercises passed, 4 of 5 points"
+    assert "❌ Exercise 3" in run.stdout and "not yet (0/1)" in run.stdout
+    assert (tmp_path / "graded" / "mine.ipynb").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graded", "mine.ipynb"]  # nothing else written
 
 
 def test_huge_output_is_cut_and_the_verdict_kept(graded):

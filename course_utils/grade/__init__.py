@@ -48,27 +48,33 @@ assign to a library's attributes, so that a person looks at them).
 """
 
 from .core import (
-                   CSV_COLUMNS,
-                   STATUSES,
-                   Exercise,
-                   Lesson,
-                   find_submissions,
-                   grade,
-                   load_lesson,
-                   summary_html,
-                   summary_markdown,
+    CSV_COLUMNS,
+    SEED,
+    STATUSES,
+    Exercise,
+    Lesson,
+    check_notebook,
+    find_submissions,
+    grade,
+    gradebook,
+    load_lesson,
+    summary_html,
+    summary_markdown,
 )
 from .kernel import Limits, containment, landlock_abi
 
 __all__ = [
     "CSV_COLUMNS",
+    "SEED",
     "STATUSES",
     "Exercise",
     "Lesson",
     "Limits",
+    "check_notebook",
     "containment",
     "find_submissions",
     "grade",
+    "gradebook",
     "landlock_abi",
     "load_lesson",
     "summary_html",

@@ -27,7 +27,9 @@ __all__ = [
     "Exercise",
     "Lesson",
     "Limits",
+    "check_notebook",
     "find_submissions",
+    "gradebook",
     "grade",
     "landlock_abi",
     "load_lesson",
@@ -41,7 +43,7 @@ STATUSES = ("passed", "not yet", "not attempted", "error", "timeout",
             "invalid notebook", "unknown lesson", "wrong lesson")
 _SYMBOL = {"passed": "✅", "not yet": "❌", "not attempted": "⬜", "error": "💥",
            "timeout": "⏱️", "invalid notebook": "🚫", "unknown lesson": "🚫", "wrong lesson": "🚫"}
-CSV_COLUMNS = ("student", "lesson", "exercise", "status", "feedback")
+CSV_COLUMNS = ("student", "lesson", "exercise", "status", "points", "max_points", "feedback")
 
 _EXERCISE_HEADING = re.compile(r"^#+\s*(Exercise\b.*)$", re.MULTILINE)
 _DEF = re.compile(r"^\s*def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
@@ -77,6 +79,9 @@ class Exercise:
     check, argument : str or None
         The check cell's call ``checks.<check>(<argument>)``: what grading records
         in the student's kernel and replays in the judge.
+    points : float
+        What the exercise is worth when it passes: the solution cell's metadata
+        ``{"course": {"points": 2}}`` in the lesson, 1 by default.
 
     Examples
     --------
@@ -91,6 +96,7 @@ class Exercise:
     function: str | None = None
     check: str | None = None
     argument: str | None = None
+    points: float = 1.0
 
 
 @dataclass
@@ -195,8 +201,12 @@ def load_lesson(path) -> Lesson:
         if call is None:
             raise ValueError(f"{path.name}: the check cell {check.get('id')} must be one call "
                              "checks.check_<name>(<function>)")
+        points = cell.metadata.get("course", {}).get("points", 1)
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+            raise ValueError(f"{path.name}: cell {cell.id}: metadata course.points must be a number >= 0; "
+                             f"got {points!r}")
         exercises.append(Exercise(number, title or f"Exercise {number}", cell.id, check.id,
-                                  names[-1] if names else None, call.group(1), call.group(2)))
+                                  names[-1] if names else None, call.group(1), call.group(2), float(points)))
         title = None
     if not exercises:
         raise ValueError(f"{path.name}: no exercise cells (### BEGIN SOLUTION in a code cell)")
@@ -747,17 +757,79 @@ def grade(submissions, out, lesson=None, limits: Limits | None = None, jobs: int
             for ex in lesson_.exercises:
                 status, feedback = item["results"][ex.number]
                 rows.append({"student": item["student"], "lesson": lesson_.name, "exercise": ex.title,
-                             "status": status, "feedback": feedback})
+                             "status": status, "points": _points(ex.points if status == "passed" else 0),
+                             "max_points": _points(ex.points), "feedback": feedback})
         elif lesson_ is not None:
             rows += [{"student": item["student"], "lesson": lesson_.name, "exercise": ex.title,
-                      "status": item["status"], "feedback": item["why"]} for ex in lesson_.exercises]
+                      "status": item["status"], "points": "0", "max_points": _points(ex.points),
+                      "feedback": item["why"]} for ex in lesson_.exercises]
         else:
             rows.append({"student": item["student"], "lesson": item.get("name", ""), "exercise": "",
-                         "status": item["status"], "feedback": item["why"]})
+                         "status": item["status"], "points": "0", "max_points": "",
+                         "feedback": item["why"]})
     _write(out, submissions, items, rows, limits, abi, time.perf_counter() - start)
     say(f"graded {len(items)} notebook(s) in {time.perf_counter() - start:.1f} s; "
         f"wrote {out / 'grades.csv'}, summary.md, summary.html and feedback/")
     return rows
+
+
+def check_notebook(path, limits: Limits | None = None, out=None, progress=print) -> list[dict]:
+    """Grade one notebook as the instructor will, and print its table: a student's pre-check.
+
+    ``python -m course_utils check NOTEBOOK`` calls this. The notebook is copied
+    into a temporary folder and graded exactly as :func:`grade` grades a class
+    (same kernels, limits, judge); nothing is written beside it.
+
+    Parameters
+    ----------
+    path : path-like
+        The student's notebook (a handout with the exercises done).
+    limits : Limits, optional
+    out : path-like, optional
+        Also write the graded notebook (with its report) there.
+    progress : callable or None
+        Called with each line of the table.
+
+    Returns
+    -------
+    list of dict
+        The rows :func:`grade` returns.
+
+    Examples
+    --------
+    >>> check_notebook("no-such-notebook.ipynb")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: no notebook at ...
+    """
+    path = Path(path)
+    if not path.is_file() or path.suffix != ".ipynb":
+        raise ValueError(f"no notebook at {str(path)!r} (give the path of a .ipynb file)")
+    say = progress or (lambda text: None)
+    work = Path(tempfile.mkdtemp(prefix="course-check-"))
+    try:
+        (work / "in").mkdir()
+        shutil.copyfile(path, work / "in" / path.name)
+        rows = grade(work / "in", work / "out", limits=limits, progress=None)
+        graded = [r for r in rows if r["exercise"]]
+        if not graded:
+            say(f"{path.name}: {rows[0]['status']}: {rows[0]['feedback']}")
+        else:
+            passed = sum(r["status"] == "passed" for r in graded)
+            points = sum(float(r["points"]) for r in graded)
+            most = sum(float(r["max_points"]) for r in graded)
+            say(f"{path.name} (lesson {graded[0]['lesson']}): {passed} of {len(graded)} exercises passed, "
+                f"{_points(points)} of {_points(most)} points")
+            for r in graded:
+                say(f"  {_SYMBOL[r['status']]} {r['exercise']}: {r['status']} ({r['points']}/{r['max_points']})")
+                say(f"      {r['feedback']}")
+        if out is not None:
+            for found in (work / "out" / "feedback").rglob("*.ipynb"):
+                Path(out).mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(found, Path(out) / found.name)
+        return rows
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _write(out: Path, submissions: Path, items, rows, limits: Limits, abi: int, seconds: float):
@@ -768,6 +840,11 @@ def _write(out: Path, submissions: Path, items, rows, limits: Limits, abi: int, 
         writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
+    book = gradebook(rows)
+    with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(book[0]) if book else ["student"])
+        writer.writeheader()
+        writer.writerows(book)
     note = (f"{len(items)} notebooks graded in {seconds:.0f} s; limits: {limits.cell_timeout:g} s per "
             f"cell, {limits.total_timeout:g} s per notebook, {limits.memory_mb} MB. Student code, "
             + "; ".join(containment(abi)) + ".")
@@ -778,6 +855,47 @@ def _write(out: Path, submissions: Path, items, rows, limits: Limits, abi: int, 
             target = out / "feedback" / item["path"].relative_to(submissions)
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(item["graded"], target)
+
+
+def _points(value: float) -> str:
+    """Points as written in the CSV files: 2, 0.5."""
+    return f"{float(value):g}"
+
+
+def gradebook(rows) -> list[dict]:
+    """One row per student, one column per lesson with the points earned, for a grade book.
+
+    The columns are ``student`` and, for each lesson, ``"<lesson> (out of <max>)"``.
+    Moodle's "Import grades from CSV" reads this file as it is (map ``student``
+    to the user name or e-mail the folders are named by); other systems import
+    it after a column mapping.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows as :func:`grade` returns them.
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> gradebook([{"student": "ann", "lesson": "01_x", "exercise": "Exercise 1", "status": "passed",
+    ...             "points": "2", "max_points": "2", "feedback": ""}])
+    [{'student': 'ann', '01_x (out of 2)': '2'}]
+    """
+    maxima: dict[str, dict[str, float]] = {}
+    earned: dict[str, dict[str, float]] = {}
+    for row in rows:
+        if not row.get("exercise"):
+            continue
+        maxima.setdefault(row["lesson"], {})[row["exercise"]] = float(row.get("max_points") or 0)
+        mine = earned.setdefault(row["student"], {})
+        mine[row["lesson"]] = mine.get(row["lesson"], 0.0) + float(row.get("points") or 0)
+    heads = {lesson: f"{lesson} (out of {_points(sum(m.values()))})" for lesson, m in maxima.items()}
+    return [{"student": student, **{heads[lesson]: _points(got.get(lesson, 0.0)) for lesson in heads}}
+            for student, got in sorted(earned.items())]
 
 
 def _tables(rows):
@@ -816,23 +934,27 @@ def summary_markdown(rows, note: str = "") -> str:
     Examples
     --------
     >>> print(summary_markdown([{"student": "ann", "lesson": "01_x", "exercise": "Exercise 1: add",
-    ...                          "status": "passed", "feedback": "ok"}]).splitlines()[6])
-    | ann | ✅ passed | 1/1 |
+    ...                          "status": "passed", "points": "1", "max_points": "1",
+    ...                          "feedback": "ok"}]).splitlines()[6])
+    | ann | ✅ passed | 1/1 | 1/1 |
     """
     tables, loose = _tables(rows)
     out = ["# Grades", "", note, ""] if note else ["# Grades", ""]
     for lesson, (exercises, students) in tables.items():
         heads = [_short(t, i + 1) for i, t in enumerate(exercises)]
-        out += [f"## {lesson}", "", "| student | " + " | ".join(heads) + " | passed |",
-                "| --- |" + " --- |" * (len(heads) + 1)]
+        out += [f"## {lesson}", "", "| student | " + " | ".join(heads) + " | passed | points |",
+                "| --- |" + " --- |" * (len(heads) + 2)]
         for student in sorted(students):
             got = students[student]
             cells = [f"{_SYMBOL[got[e]['status']]} {got[e]['status']}" if e in got else "" for e in exercises]
             total = sum(got.get(e, {}).get("status") == "passed" for e in exercises)
-            out.append(f"| {student} | " + " | ".join(cells) + f" | {total}/{len(exercises)} |")
+            points = sum(float(got.get(e, {}).get("points") or 0) for e in exercises)
+            most = sum(float(got.get(e, {}).get("max_points") or 0) for e in exercises)
+            out.append(f"| {student} | " + " | ".join(cells) + f" | {total}/{len(exercises)} | "
+                       f"{_points(points)}/{_points(most)} |")
         counts = [sum(s.get(e, {}).get("status") == "passed" for s in students.values()) for e in exercises]
         if len(students) > 1:
-            out.append("| **passed** | " + " | ".join(f"{c}/{len(students)}" for c in counts) + " | |")
+            out.append("| **passed** | " + " | ".join(f"{c}/{len(students)}" for c in counts) + " | | |")
         out += [""] + [f"- {h}: {t}" for h, t in zip(heads, exercises)] + [""]
     if loose:
         out += ["## Not graded", ""] + [f"- {r['student']}: {r['status']}: {r['feedback']}" for r in loose]
