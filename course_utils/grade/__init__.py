@@ -1,5 +1,12 @@
 """Grade a folder of student notebooks: ``python -m course_utils grade SUBMISSIONS --out OUT``.
 
+The package's files: ``submissions`` (find the notebooks, read a lesson's
+exercises, merge a student's cells into its handout), ``kernel`` (the
+contained kernel and its limits), ``judge`` (run one notebook, record each
+check there, judge the recordings in another process), ``reports``
+(``grades.csv``, ``gradebook.csv``, summaries, the report in each returned
+notebook) and ``core`` (grade a class; :func:`check_notebook` for one).
+
 Every ``.ipynb`` under the folder is one submission (one sub-folder per
 student, or a flat folder of files). A submission's lesson comes from the
 metadata its handout carries (``handout.METADATA_KEY``), not from its file
@@ -47,21 +54,11 @@ decides (the grader also flags exercise cells that mention the checks or
 assign to a library's attributes, so that a person looks at them).
 """
 
-from .core import (
-    CSV_COLUMNS,
-    SEED,
-    STATUSES,
-    Exercise,
-    Lesson,
-    check_notebook,
-    find_submissions,
-    grade,
-    gradebook,
-    load_lesson,
-    summary_html,
-    summary_markdown,
-)
+from .core import check_notebook, grade
+from .judge import SEED
 from .kernel import Limits, containment, landlock_abi
+from .reports import CSV_COLUMNS, STATUSES, gradebook, summary_html, summary_markdown
+from .submissions import Exercise, Lesson, find_submissions, load_lesson
 
 __all__ = [
     "CSV_COLUMNS",
