@@ -143,6 +143,34 @@ def test_residual_block_wrong(func, hint, capsys):
     assert not ok and hint.lower() in out.lower()
 
 
+# ---------------------------------------------------------------- exercise 5 (a prediction)
+def dense_right():
+    return 24 + 4 * 12, 24 + 3 * 12, (24 + 4 * 12) // 2, 3 * 3 * 4 * 12 * 12
+
+
+DENSE_WRONG = [
+    (lambda: (72, 72, 36, 5184), "4th layer's 1x1"),            # the 4th layer reads its own output too
+    (lambda: (72, 60, 72, 5184), "after the transition"),       # compression forgotten
+    (lambda: (72, 60, 36, 3 * 3 * 60 * 12), "3x3 convolution"),  # the 3x3 reads all, not the bottleneck
+    (lambda: (24 + 3 * 12, 24 + 3 * 12, 30, 5184), "leaving the block"),  # one layer too few
+    (lambda: (72, 60, 36), "must return 4 answers"),
+]
+
+
+def test_dense_block_prediction_right_and_stub(capsys):
+    assert_correct(checks.check_dense_block_prediction, dense_right, capsys)
+    assert_correct(checks.check_dense_block_prediction, lambda: [72.0, 60, 36, 5184], capsys)
+    assert_stub_not_yet(checks.check_dense_block_prediction, capsys)
+
+
+@pytest.mark.parametrize("func, hint", DENSE_WRONG)
+def test_dense_block_prediction_wrong(func, hint, capsys):
+    out = assert_not_yet(checks.check_dense_block_prediction, func, capsys, hint)
+    if len(func()) == 4:  # the feedback names the part, never a right number
+        for number in ("72", "60", "36", "5184", "5,184"):
+            assert number not in out
+
+
 # the layout tests/test_check_coverage.py reads
 RIGHT = [
     (checks.check_vgg_block_params, vgg_right),
@@ -150,10 +178,12 @@ RIGHT = [
     (checks.check_receptive_field, arch.receptive_field),
     (checks.check_residual_block, block()),
     (checks.check_residual_block, block_sequential),
+    (checks.check_dense_block_prediction, dense_right),
 ]
 WRONG = [
     *[(checks.check_vgg_block_params, f, h) for f, h in VGG_WRONG],
     *[(checks.check_inception_macs, f, h) for f, h in INCEPTION_WRONG],
     *[(checks.check_receptive_field, f, h) for f, h in RF_WRONG],
     *[(checks.check_residual_block, f, h) for f, h in BLOCK_WRONG],
+    *[(checks.check_dense_block_prediction, f, h) for f, h in DENSE_WRONG],
 ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import CheckResult, _call, _Failed, _int_result, _run
+from ._core import CheckResult, _call, _Failed, _int_result, _judge_answers, _run
 
 __all__ = [
     "check_vgg_block_params",
     "check_inception_macs",
     "check_receptive_field",
     "check_residual_block",
+    "check_dense_block_prediction",
 ]
 
 
@@ -316,3 +317,48 @@ def check_residual_block(func) -> CheckResult:
         return f"shapes, parameters and shortcut right for {len(cases)} blocks."
 
     return _run("residual_block", body)
+
+
+# answer_digest("dense_block_prediction[i]", answer_i): the right answers are not in this file
+_DENSE_DIGESTS = [
+    "5bfc148993604441eca6af3029e56fb50295cde601e9a448764b0db1f2787e04",
+    "7bf6a6ed7d76a5308d2d36d1b9acb75368d73c7261e53023c76cc4bedabe6bdd",
+    "8232789e67e6b7a872d8b76753693e46429a63ad0c3238a53520dc46f657dc5c",
+    "8ce51a2a734059062f27663d81491efba279062ce1755042d7d544c8cd9de373",
+]
+
+
+def check_dense_block_prediction(func) -> CheckResult:
+    """Check ``func()``: the four predictions of exercise 5 about a small dense block.
+
+    The block: 24 channels come in, growth rate 12, 4 dense layers (each
+    BN-ReLU-1x1 conv to 4 x 12 channels, then BN-ReLU-3x3 conv to 12
+    channels, its output concatenated to its input), then a transition
+    layer with compression 0.5.
+
+    Parameters
+    ----------
+    func : callable
+        ``func()`` returns four ints: the channels leaving the block, the
+        input channels of the 4th layer's 1x1 convolution, the channels
+        after the transition, and the weights of the 4th layer's 3x3
+        convolution (no bias).
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> check_dense_block_prediction(lambda: (1, 2, 3, 4))  # doctest: +ELLIPSIS
+    ❌ Not yet (dense_block_prediction): ...
+    CheckResult(ok=False)
+    """
+    return _judge_answers(
+        func, "dense_block_prediction", _DENSE_DIGESTS,
+        ["the channels leaving the block", "the input channels of the 4th layer's 1x1 convolution",
+         "the channels after the transition", "the weights of the 4th layer's 3x3 convolution"],
+        "every dense layer adds growth-rate channels to what it reads; a layer reads the block's "
+        "input and the outputs of all layers before it (not its own); the transition keeps "
+        "compression x its input channels; the 3x3 convolution reads the bottleneck's output.")
