@@ -7,7 +7,8 @@ handout   student notebooks without solutions (default: build/handouts/)
 run       execute lessons top to bottom in a fresh kernel (a complete run) and save
           their outputs in place
 grade     execute and score a folder of student notebooks in contained kernels,
-          with time and memory limits: grades.csv, gradebook.csv, summaries, feedback
+          with time and memory limits: grades.csv, gradebook.csv, summaries, feedback;
+          `grade --gradescope LESSON` writes a Gradescope autograder bundle instead
 check     grade one notebook as `grade` would and print its table (a student's
           pre-check before handing in)
 bench     training speed: `bench train` measures images/s of lesson 05's CNN
@@ -187,6 +188,18 @@ def cmd_bench(args) -> int:
 def cmd_grade(args) -> int:
     from . import grade
 
+    if args.gradescope:
+        from .grade import gradescope
+
+        try:
+            bundle = gradescope.write_bundle(args.gradescope, args.out)
+        except ValueError as err:
+            raise SystemExit(f"error: {err}") from None
+        print(f"wrote {bundle} ({bundle.stat().st_size / 2**20:.1f} MB): upload it as the autograder "
+              "of a Gradescope programming assignment")
+        return 0
+    if args.submissions is None:
+        raise SystemExit("error: give the folder of submissions (or --gradescope LESSON)")
     try:
         limits = grade.Limits(cell_timeout=args.timeout, total_timeout=args.total_timeout,
                               memory_mb=args.memory, max_output=args.max_output)
@@ -248,8 +261,11 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, default=50, help="timed training steps per setting (default 50)")
     p.add_argument("--warmup", type=int, default=5, help="untimed steps first (default 5)")
     p = sub.add_parser("grade", help="execute and score a folder of student notebooks")
-    p.add_argument("submissions", help="folder of returned notebooks (one sub-folder per student, or flat)")
+    p.add_argument("submissions", nargs="?", default=None,
+                   help="folder of returned notebooks (one sub-folder per student, or flat)")
     p.add_argument("--out", required=True, help="output folder: grades.csv, summary.md/.html, feedback/")
+    p.add_argument("--gradescope", metavar="LESSON", default=None,
+                   help="instead: write a Gradescope autograder bundle for LESSON into --out")
     p.add_argument("--lesson", default=None,
                    help="expected lesson (e.g. 01): notebooks of another lesson get 'wrong lesson'")
     p.add_argument("--jobs", type=int, default=None,

@@ -8,12 +8,14 @@ graded in one run of the command; each must get exactly its expected status.
 import copy
 import csv
 import hashlib
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import uuid
+import zipfile
 
 import nbformat
 import pytest
@@ -45,6 +47,7 @@ EXPECTED = {
     "memory": ["error", "error", "passed", "passed", "passed"],
     "patches_checks": ["not yet"] + ["not attempted"] * 4,  # the judge replays the real check
     "colab_user": ALL,
+    "endless_output": ["timeout", "passed", "passed", "passed", "passed"],
     "rewrites_output": ["not attempted", "not yet", "not attempted", "not attempted", "not attempted"],
 }
 if LANDLOCK:
@@ -150,6 +153,8 @@ def make_submissions(root, outside, port=0):
         'checks.check_correlate_loop = lambda f: print("✅ Correct (correlate_loop): fooled")\n'
         "def correlate_loop(x, h):\n    raise NotImplementedError\n")}),
         root / "patches_checks" / "01_convolution_1d.ipynb")
+    write(b.make(answers={1: "def correlate_loop(x, h):\n    while True:\n        print('spam ' * 1000)\n"}),
+          root / "endless_output" / "01_convolution_1d.ipynb")
     # Every verdict printed in the kernel is rewritten to "Correct", through sys.stdout and print.
     rewrite = ("import builtins, sys\n\nclass Liar:\n    def __init__(self, out):\n        self.out = out\n"
                "    def write(self, text):\n        return self.out.write(text.replace('❌ Not yet', '✅ Correct'))\n"
@@ -392,6 +397,12 @@ def test_a_student_can_check_a_notebook_before_handing_it_in(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graded", "mine.ipynb"]  # nothing else written
 
 
+def test_endless_output_is_cut_and_stopped(graded):
+    path = graded["out"] / "feedback" / "endless_output" / "01_convolution_1d.ipynb"
+    assert path.stat().st_size < 1_000_000
+    assert "did not finish within" in feedback(graded["rows"], "endless_output", 1)
+
+
 def test_huge_output_is_cut_and_the_verdict_kept(graded):
     path = graded["out"] / "feedback" / "noisy" / "01_convolution_1d.ipynb"
     assert path.stat().st_size < 1_000_000  # the student printed 5 MB
@@ -534,3 +545,29 @@ def test_thirty_submissions_of_lesson_01_in_under_five_minutes(tmp_path):
     print(f"\n30 submissions of lesson 01 graded in {seconds:.1f} s on {os.cpu_count()} cores")
     assert len(rows) == 30 * len(b.lesson.exercises)
     assert seconds < 300
+
+
+def test_a_gradescope_bundle_grades_a_submission_in_a_clean_folder(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "course_utils", "grade", "--gradescope", "01",
+                          "--out", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    bundle = tmp_path / f"gradescope_{LESSON01.stem}.zip"
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as z:
+        names = z.namelist()
+        z.extractall(root / "source")
+    assert {"setup.sh", "run_autograder", "course/course_utils/grade/judge.py",
+            f"course/lessons/{LESSON01.name}", "course/datasets/ecg/SHA256SUMS"} <= set(names)
+    assert not [n for n in names if "flower_photos" in n or n.startswith("course/lessons/0") and
+                not n.endswith(LESSON01.name)]  # only what lesson 01 needs
+    b = Builder()
+    write(b.make(answers={3: WRONG3}), root / "submission" / "whatever.ipynb")
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
+    env.pop("PYTHONPATH", None)  # the bundle's own copy of the course grades
+    graded = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert [t["score"] for t in results["tests"]] == [1, 1, 0, 1, 1]
+    assert results["score"] == 4 and all(t["max_score"] == 1 for t in results["tests"])
+    assert results["tests"][2]["output"].startswith("not yet: ❌ Not yet")

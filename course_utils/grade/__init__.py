@@ -5,7 +5,8 @@ exercises, merge a student's cells into its handout), ``kernel`` (the
 contained kernel and its limits), ``judge`` (run one notebook, record each
 check there, judge the recordings in another process), ``reports``
 (``grades.csv``, ``gradebook.csv``, summaries, the report in each returned
-notebook) and ``core`` (grade a class; :func:`check_notebook` for one).
+notebook), ``core`` (grade a class; :func:`check_notebook` for one) and
+``gradescope`` (an autograder bundle that grades on Gradescope's workers).
 
 Every ``.ipynb`` under the folder is one submission (one sub-folder per
 student, or a flat folder of files). A submission's lesson comes from the
