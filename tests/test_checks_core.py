@@ -181,3 +181,14 @@ def test_every_check_module_lists_its_checks():
     public = {n for n in dir(checks) if n.startswith("check_")}
     assert public == {n for n in checks.__all__ if n.startswith("check_")}
     assert not any(n.startswith("check_") for n in dir(_core))
+
+
+def test_a_check_in_parts_says_what_share_is_right(capsys):
+    digests = [answer_digest(f"demo[{i}]", v) for i, v in enumerate((1, "b", 3))]
+    parts = ["part a", "part b", "part c"]
+    result = _judge_answers(lambda: (1, "B", 4), "demo", digests, parts, "look again.")
+    assert not result and result.fraction == pytest.approx(2 / 3)
+    assert "part c is not right" in capsys.readouterr().out
+    assert _judge_answers(lambda: (1, "b", 3), "demo", digests, parts, "").fraction == 1.0
+    first_wrong = _judge_answers(lambda: (2, "c", 3), "demo", digests, parts, "")
+    assert first_wrong.fraction == pytest.approx(1 / 3) and "part a is not right" in first_wrong.message

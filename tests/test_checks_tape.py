@@ -42,9 +42,9 @@ def test_replayed_verdicts_are_the_lessons_verdicts(number, tmp_path, capsys, ke
         _tape.record(folder, check.__name__, func)  # as in the student's kernel when grading
         capsys.readouterr()
         name = getattr(func, "__name__", "f")
-        ok, line = _tape.judge(folder, check.__name__, name, _source(tests, func))
+        ok, line, fraction = _tape.judge(folder, check.__name__, name, _source(tests, func))
         if not ok and not live and "could not read the source" in line:
             continue  # a lambda or exec: the judge wants a def (stricter than the lesson, never kinder)
-        if (ok, _unnumbered(line)) != (bool(live), _unnumbered(live.message)):
+        if (ok, _unnumbered(line), fraction) != (bool(live), _unnumbered(live.message), live.fraction):
             differ.append(f"{check.__name__} with {name}:\n  lesson: {live.message}\n  judge:  {line}")
     assert not differ, "\n".join(differ)

@@ -571,3 +571,21 @@ def test_a_gradescope_bundle_grades_a_submission_in_a_clean_folder(tmp_path):
     assert [t["score"] for t in results["tests"]] == [1, 1, 0, 1, 1]
     assert results["score"] == 4 and all(t["max_score"] == 1 for t in results["tests"])
     assert results["tests"][2]["output"].startswith("not yet: ❌ Not yet")
+
+
+def test_partial_credit_by_part_where_the_lesson_asks_for_it(tmp_path):
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    nb = read(LESSON01)
+    last = lesson01().exercises[-1]  # the prediction in three parts
+    cell = next(c for c in nb.cells if c.get("id") == last.solution_id)
+    cell.metadata["course"] = {"points": 3, "partial": True}
+    nbformat.write(nb, lessons / LESSON01.name)
+    b = Builder()
+    answer = f"def {last.function}():\n    return [1, -1, -1], 'B', 49\n"  # two parts of three right
+    write(b.make(solved=(), answers={last.number: answer}), tmp_path / "subs" / "ann.ipynb")
+    rows = grade.grade(tmp_path / "subs", tmp_path / "out", lessons_dir=lessons, progress=None,
+                       limits=grade.Limits(cell_timeout=TIMEOUT))
+    row = rows[-1]
+    assert (row["status"], row["points"], row["max_points"]) == ("not yet", "2", "3"), row
+    assert [r["points"] for r in rows[:-1]] == ["0"] * (len(rows) - 1)

@@ -32,9 +32,12 @@ class CheckResult:
     nothing (no ``True``/``False`` under the feedback line).
     """
 
-    def __init__(self, ok: bool, message: str):
+    def __init__(self, ok: bool, message: str, fraction: float | None = None):
         self.ok = bool(ok)
         self.message = message
+        #: the share of the check's parts that are right (1 when correct); graders
+        #: give partial credit with it where the lesson asks for it
+        self.fraction = (1.0 if self.ok else 0.0) if fraction is None else float(fraction)
 
     def __bool__(self) -> bool:
         return self.ok
@@ -46,14 +49,19 @@ class CheckResult:
         pass  # the feedback was printed when the check ran
 
 
-def _report(ok: bool, name: str, message: str) -> CheckResult:
+def _report(ok: bool, name: str, message: str, fraction: float | None = None) -> CheckResult:
     line = f"{CORRECT if ok else NOT_YET} ({name}): {message}"
     print(line)
-    return CheckResult(ok, line)
+    return CheckResult(ok, line, fraction)
 
 
 class _Failed(Exception):
-    """Raised inside a check with the feedback to print."""
+    """Raised inside a check with the feedback to print (and, for a check in parts, the
+    share of the parts that are right)."""
+
+    def __init__(self, message: str, fraction: float | None = None):
+        super().__init__(message)
+        self.fraction = fraction
 
 
 #: None while a check runs in a lesson; when grading, a recorder (in the student's
@@ -111,7 +119,7 @@ def _run(name: str, body) -> CheckResult:
     try:
         message = body()
     except _Failed as failure:
-        return _report(False, name, str(failure))
+        return _report(False, name, str(failure), failure.fraction)
     return _report(True, name, message)
 
 
@@ -511,14 +519,20 @@ def _judge_answers(func, name: str, digests: list[str], parts: list[str], hint: 
         if not isinstance(answers, (tuple, list)) or len(answers) != len(digests):
             raise _Failed(f"{name} must return {len(digests)} answers ({'; '.join(parts)}); "
                           f"got {_short(got)}")
+        first, right = None, 0
         for i, (answer, digest, part) in enumerate(zip(answers, digests, parts)):
             try:
                 mine = answer_digest(f"{name}[{i}]", answer, decimals)
             except TypeError as err:
-                raise _Failed(f"{part}: expected a number, text or a tuple of numbers; got "
-                              f"{_short(answer)} ({err})") from None
-            if mine != digest:
-                raise _Failed(f"{part} is not right. Hint: {hint}")
+                first = first or (f"{part}: expected a number, text or a tuple of numbers; got "
+                                  f"{_short(answer)} ({err})")
+                continue
+            if mine == digest:
+                right += 1
+            else:
+                first = first or f"{part} is not right. Hint: {hint}"
+        if first is not None:
+            raise _Failed(first, right / len(digests))
         return "every answer is right." if len(digests) > 1 else "that is right."
 
     return _run(name, body)

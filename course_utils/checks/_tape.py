@@ -365,7 +365,7 @@ def record(folder, check: str, func, seed: int | None = None):
         recorder.save()
 
 
-def judge(folder, check: str, name: str, source: str, seed: int | None = None) -> tuple[bool, str]:
+def judge(folder, check: str, name: str, source: str, seed: int | None = None) -> tuple[bool, str, float]:
     """Replay a recording: the verdict of ``checks.<check>`` on what the student's function returned.
 
     Parameters
@@ -383,8 +383,9 @@ def judge(folder, check: str, name: str, source: str, seed: int | None = None) -
 
     Returns
     -------
-    (bool, str)
-        Whether the answer is correct, and the check's feedback line.
+    (bool, str, float)
+        Whether the answer is correct, the check's feedback line, and the share of
+        the check's parts that are right (1 when correct).
 
     Examples
     --------
@@ -403,7 +404,7 @@ def judge(folder, check: str, name: str, source: str, seed: int | None = None) -
         replayer = _Replayer(Path(folder))
     except (OSError, ValueError, KeyError, TypeError) as err:
         line = f"{_core.NOT_YET} ({check[6:]}): the grader could not read the recording of your function's results ({err})"
-        return False, line
+        return False, line, 0.0
     if replayer.keras:  # the kernel had Keras: import and seed it the same way
         from ..runtime import import_keras_quietly
 
@@ -416,8 +417,8 @@ def judge(folder, check: str, name: str, source: str, seed: int | None = None) -
             result = getattr(checks, check)(Submitted(name, source))
         except Exception as err:  # a value on the tape that the check cannot use
             line = f"{_core.NOT_YET} ({check[6:]}): the check could not use your function's results ({type(err).__name__}: {err})"
-            return False, line
-    return bool(result), result.message
+            return False, line, 0.0
+    return bool(result), result.message, result.fraction
 
 
 def _main(argv) -> int:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import CheckResult, _call, _Failed, _run, _short
+from ._core import CheckResult, _call, _Failed, _judge_answers, _run, _short
 
 __all__ = [
     "check_stack_summary",
     "check_inverted_dropout",
     "check_most_confused",
     "check_first_layer_3x3",
+    "check_one_run_or_three",
 ]
 
 
@@ -411,3 +412,37 @@ def check_first_layer_3x3(func) -> CheckResult:
         return "the deck's CNN with a 3x3 first layer: right layers, shapes and parameter count."
 
     return _run("first_layer_3x3", body)
+
+
+# Prediction question: only salted digests of the answers are stored here.
+_RUNS_DIGESTS = [
+    "e745535c906832558d1974c94505d5a173a16e4a1dd83766651d2162758ecb81",
+    "e2af0da7023eb0b136da08895797973ee4ea6d8ed74a91755d3e83b8354029c2",
+]
+
+
+def check_one_run_or_three(func) -> CheckResult:
+    """Check ``func()``: the two answers of exercise 5 (one run against the spread of seeds).
+
+    Parameters
+    ----------
+    func : callable
+        ``func()`` returns a tuple of two answers: a number of validation
+        images (int) and the letter of the right statement (``"a"`` to ``"d"``).
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> check_one_run_or_three(lambda: (1, "z"))  # doctest: +ELLIPSIS
+    ❌ Not yet (one_run_or_three): ...
+    CheckResult(ok=False)
+    """
+    return _judge_answers(
+        func, "one_run_or_three", _RUNS_DIGESTS,
+        ["the number of images", "that statement"],
+        "a percentage point is one hundredth of the 6,000 images; then compare the gap between "
+        "A and B with the range of A's own three seeds.")

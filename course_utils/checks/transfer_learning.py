@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import CheckResult, _as_vector, _call, _Failed, _int_result, _run, _short
+from ._core import (
+    CheckResult,
+    _as_vector,
+    _call,
+    _Failed,
+    _int_result,
+    _judge_answers,
+    _run,
+    _short,
+)
 
 __all__ = [
     "check_freeze_all_but_last",
     "check_build_head",
     "check_per_class_subset",
     "check_precision_recall",
+    "check_predict_feature_head",
 ]
 
 
@@ -267,3 +277,40 @@ def check_precision_recall(func) -> CheckResult:
         return f"right on {len(cases)} confusion matrices."
 
     return _run("precision_recall", body)
+
+
+# answer_digest("predict_feature_head[i]", answer_i): the answers are never stored in the clear
+_FEATURE_HEAD_DIGESTS = [
+    "467f4b58a1214531a3e5bda5d44d1c1b48908692e11ca78e0f7055785ad33d28",
+    "a8a01d6b779f563f965554d52b4d96704fe6450d2b2d87658bf939b00ad81273",
+]
+
+
+def check_predict_feature_head(func) -> CheckResult:
+    """Check ``func()``: predictions for EfficientNet-Lite0's base on 320 x 320 photos (exercise 5).
+
+    Parameters
+    ----------
+    func : callable
+        ``func()`` returns a pair of answers: the shape ``(H, W, C)`` of the
+        base's output (``include_top=False``, no pooling) for one 320 x 320
+        photo, as a tuple of ints, and the parameter count (int) of a head that
+        flattens that output and applies one ``Dense(5)`` layer.
+
+    Returns
+    -------
+    CheckResult
+        True when correct (``bool(result)``); the feedback is printed.
+
+    Examples
+    --------
+    >>> check_predict_feature_head(lambda: ((1, 1, 1), 1))
+    ❌ Not yet (predict_feature_head): the shape of the base's output is not right. Hint: count the convolutions of stride 2 from the input to the last feature map (section 3's shapes show them), and keep in mind that flattening, unlike global pooling, keeps every position: a weight per value and class, plus a bias per class.
+    CheckResult(ok=False)
+    """
+    return _judge_answers(
+        func, "predict_feature_head", _FEATURE_HEAD_DIGESTS,
+        ["the shape of the base's output", "the head's parameter count"],
+        "count the convolutions of stride 2 from the input to the last feature map (section 3's "
+        "shapes show them), and keep in mind that flattening, unlike global pooling, keeps every "
+        "position: a weight per value and class, plus a bias per class.")

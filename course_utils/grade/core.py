@@ -27,7 +27,8 @@ async def _grade_one(item, limits: Limits, root: Path, abi: int):
     """Grade one identified submission; returns {number: (status, feedback)} and the notebook."""
     lesson, submitted = item["lesson"], item["nb"]
     graded, notes = _merge(lesson, submitted)
-    results, kernels = await _run_notebook(lesson, graded, limits, root, abi)
+    results, kernels, fractions = await _run_notebook(lesson, graded, limits, root, abi)
+    item["fractions"] = fractions
     for number, note in notes.items():
         if note:
             status, feedback = results[number]
@@ -195,8 +196,9 @@ def grade(submissions, out, lesson=None, limits: Limits | None = None, jobs: int
         if item["status"] is None:
             for ex in lesson_.exercises:
                 status, feedback = item["results"][ex.number]
+                share = 1.0 if status == "passed" else item.get("fractions", {}).get(ex.number, 0.0) * ex.partial
                 rows.append({"student": item["student"], "lesson": lesson_.name, "exercise": ex.title,
-                             "status": status, "points": _points(ex.points if status == "passed" else 0),
+                             "status": status, "points": _points(round(ex.points * share, 2)),
                              "max_points": _points(ex.points), "feedback": feedback})
         elif lesson_ is not None:
             rows += [{"student": item["student"], "lesson": lesson_.name, "exercise": ex.title,

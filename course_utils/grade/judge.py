@@ -54,7 +54,7 @@ def _verdict(check_cell, solution_cell, judged) -> tuple[str, str]:
         return "error", f"{where}the check stopped with {check_error}"
     if judged is None:
         return "error", "the grader's judge gave no verdict"
-    ok, line = judged
+    ok, line = judged[:2]
     also = f" (your exercise cell also raised {raised})" if raised else ""
     if ok:
         return "passed", line + also
@@ -109,7 +109,7 @@ def _judge(jobs: list[dict], workdir: Path, timeout: float) -> dict:
         if run.returncode != 0:
             _log.error("the judge failed: %s", run.stderr[-2000:])
             return {}
-        return {int(k): (bool(v[0]), str(v[1])) for k, v in json.loads(run.stdout).items()}
+        return {int(k): (bool(v[0]), str(v[1]), float(v[2])) for k, v in json.loads(run.stdout).items()}
     except (subprocess.TimeoutExpired, ValueError, OSError) as err:
         _log.error("the judge failed: %s", err)
         return {}
@@ -118,7 +118,9 @@ def _judge(jobs: list[dict], workdir: Path, timeout: float) -> dict:
 
 
 async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int):
-    """Execute the graded notebook ``nb``; return {exercise number: (status, feedback)}."""
+    """Execute the graded notebook ``nb``; return {exercise number: (status, feedback)}, the
+    number of kernels used, and {exercise number: share of its parts right} for checks in
+    parts that did not pass."""
     index = {c.get("id"): i for i, c in enumerate(nb.cells)}
     exercises = {e.solution_id: e for e in lesson.exercises}
     deadline = time.monotonic() + limits.total_timeout
@@ -131,6 +133,7 @@ async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int
     results, ran_setup, broken = {}, [], None
     tapes = runner.workdir / ".tapes"
     recorded: dict[int, Exercise] = {}
+    fractions: dict[int, float] = {}  # the share of a check's parts that are right, when not all
 
     async def grader_code(code: str, limit: float) -> str:
         hidden.source, hidden.outputs = code, []
@@ -221,6 +224,8 @@ async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int
         for number, ex in recorded.items():
             check_cell = nb.cells[index[ex.check_id]]
             results[number] = _verdict(check_cell, nb.cells[index[ex.solution_id]], judged.get(number))
+            if number in judged and results[number][0] == "not yet":
+                fractions[number] = judged[number][2]
             if number in judged and _error(check_cell) is None:
                 check_cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
                                                                  text=judged[number][1] + "\n"))
@@ -230,4 +235,4 @@ async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int
         nb.cells.remove(hidden)
     for ex in lesson.exercises:
         results.setdefault(ex.number, ("error", "not run"))
-    return results, runner.kernels
+    return results, runner.kernels, fractions

@@ -52,6 +52,10 @@ class Exercise:
     points : float
         What the exercise is worth when it passes: the solution cell's metadata
         ``{"course": {"points": 2}}`` in the lesson, 1 by default.
+    partial : bool
+        ``{"course": {"partial": true}}``: a check in parts (a prediction with
+        several answers) that does not pass earns its points times the share of
+        parts that are right.
 
     Examples
     --------
@@ -67,6 +71,7 @@ class Exercise:
     check: str | None = None
     argument: str | None = None
     points: float = 1.0
+    partial: bool = False
 
 
 @dataclass
@@ -177,8 +182,13 @@ def load_lesson(path) -> Lesson:
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
             raise ValueError(f"{path.name}: cell {cell.id}: metadata course.points must be a number >= 0; "
                              f"got {points!r}")
+        partial = cell.metadata.get("course", {}).get("partial", False)
+        if not isinstance(partial, bool):
+            raise ValueError(f"{path.name}: cell {cell.id}: metadata course.partial must be true or false; "
+                             f"got {partial!r}")
         exercises.append(Exercise(number, title or f"Exercise {number}", cell.id, check.id,
-                                  names[-1] if names else None, call.group(1), call.group(2), float(points)))
+                                  names[-1] if names else None, call.group(1), call.group(2), float(points),
+                                  partial))
         title = None
     if not exercises:
         raise ValueError(f"{path.name}: no exercise cells (### BEGIN SOLUTION in a code cell)")
