@@ -90,6 +90,8 @@ RIGHT = [
     (checks.check_most_confused, most_confused),
     (checks.check_most_confused, most_confused_loop),
     (checks.check_first_layer_3x3, lambda: deck_cnn()),
+    (checks.check_one_run_or_three, lambda: (18, "b")),
+    (checks.check_one_run_or_three, lambda: (18.0, " (B). ")),
 ]
 
 
@@ -173,6 +175,12 @@ WRONG = [
     (checks.check_first_layer_3x3, lambda: deck_cnn(extra=True), "add nothing, remove nothing"),
     (checks.check_first_layer_3x3, lambda: deck_cnn(relu1=False), "computes something else"),
     (checks.check_first_layer_3x3, lambda: deck_cnn(relu_before_bn=True), "computes something else"),
+    (checks.check_one_run_or_three, lambda: (180, "b"), "number of images"),  # 3% instead of 0.3 points
+    (checks.check_one_run_or_three, lambda: (18, "a"), "that statement"),
+    (checks.check_one_run_or_three, lambda: (18, "c"), "that statement"),
+    (checks.check_one_run_or_three, lambda: (18, "d"), "that statement"),
+    (checks.check_one_run_or_three, lambda: (0.3, "b"), "number of images"),
+    (checks.check_one_run_or_three, lambda: "b", "must return 2 answers"),
 ]
 
 
