@@ -203,8 +203,18 @@ def cmd_grade(args) -> int:
     try:
         limits = grade.Limits(cell_timeout=args.timeout, total_timeout=args.total_timeout,
                               memory_mb=args.memory, max_output=args.max_output)
-        grade.grade(args.submissions, args.out, lesson=args.lesson, limits=limits, jobs=args.jobs,
-                    progress=lambda line: print(line, flush=True))
+        rows = grade.grade(args.submissions, args.out, lesson=args.lesson, limits=limits, jobs=args.jobs,
+                           progress=lambda line: print(line, flush=True))
+        if args.canvas:
+            import csv
+            from pathlib import Path
+
+            header, body, unmatched = grade.canvas_import(grade.gradebook(rows), args.canvas)
+            target = Path(args.out) / "canvas_import.csv"
+            with open(target, "w", newline="", encoding="utf-8") as f:
+                csv.writer(f).writerows([header, *body])
+            print(f"wrote {target} for Canvas's grade import"
+                  + (f"; no roster row for: {', '.join(unmatched)}" if unmatched else ""))
     except ValueError as err:
         raise SystemExit(f"error: {err}") from None
     except KeyboardInterrupt:
@@ -264,6 +274,8 @@ def main(argv=None) -> int:
     p.add_argument("submissions", nargs="?", default=None,
                    help="folder of returned notebooks (one sub-folder per student, or flat)")
     p.add_argument("--out", required=True, help="output folder: grades.csv, summary.md/.html, feedback/")
+    p.add_argument("--canvas", metavar="EXPORT.csv", default=None,
+                   help="also write canvas_import.csv: this Canvas grade-book export with the points filled in")
     p.add_argument("--gradescope", metavar="LESSON", default=None,
                    help="instead: write a Gradescope autograder bundle for LESSON into --out")
     p.add_argument("--lesson", default=None,

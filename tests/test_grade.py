@@ -589,3 +589,22 @@ def test_partial_credit_by_part_where_the_lesson_asks_for_it(tmp_path):
     row = rows[-1]
     assert (row["status"], row["points"], row["max_points"]) == ("not yet", "2", "3"), row
     assert [r["points"] for r in rows[:-1]] == ["0"] * (len(rows) - 1)
+
+
+def test_canvas_import_fills_the_export_by_id_login_or_download_name(tmp_path):
+    roster = tmp_path / "export.csv"
+    roster.write_text('Student,ID,SIS User ID,SIS Login ID,Section,Quiz 1 (11)\n'
+                      '    Points Possible,,,,,10\n'
+                      '"Lovelace, Ada",101,s1,ada,A,9\n"Hopper, Grace",102,s2,grace,A,8\n'
+                      '"Turing, Alan",103,s3,alan,B,7\n', encoding="utf-8")
+    book = [{"student": "ada", "01_x (out of 5)": "4"},                 # by login
+            {"student": "hoppergrace_102_4711_lesson01", "01_x (out of 5)": "5"},  # Canvas download name
+            {"student": "nobody", "01_x (out of 5)": "1"}]
+    header, rows, unmatched = grade.canvas_import(book, roster)
+    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Quiz 1 (11)", "01_x (out of 5)"]
+    assert [r[-1] for r in rows] == ["5", "4", "5", ""]  # points possible, Ada, Grace, Alan (no notebook)
+    assert [r[-2] for r in rows] == ["10", "9", "8", "7"]  # other assignments untouched
+    assert unmatched == ["nobody"]
+    (tmp_path / "other.csv").write_text("name,score\nann,1\n")
+    with pytest.raises(ValueError, match="not a Canvas grade-book export"):
+        grade.canvas_import(book, tmp_path / "other.csv")

@@ -58,7 +58,7 @@ assign to a library's attributes, so that a person looks at them).
 from .core import check_notebook, grade
 from .judge import SEED
 from .kernel import Limits, containment, landlock_abi
-from .reports import CSV_COLUMNS, STATUSES, gradebook, summary_html, summary_markdown
+from .reports import CSV_COLUMNS, STATUSES, canvas_import, gradebook, summary_html, summary_markdown
 from .submissions import Exercise, Lesson, find_submissions, load_lesson
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "Exercise",
     "Lesson",
     "Limits",
+    "canvas_import",
     "check_notebook",
     "containment",
     "find_submissions",

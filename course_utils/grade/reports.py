@@ -124,6 +124,86 @@ def gradebook(rows) -> list[dict]:
             for student, got in sorted(earned.items())]
 
 
+_CANVAS_KEYS = ("ID", "SIS User ID", "SIS Login ID", "Student")
+
+
+def canvas_import(book, roster) -> tuple[list[str], list[list[str]], list[str]]:
+    r"""Fill a Canvas grade-book export with the points of :func:`gradebook`, for Canvas's import.
+
+    Canvas imports grades from a CSV shaped like its own export (Grades >
+    Export): columns ``Student, ID, SIS User ID, SIS Login ID, Section`` and
+    one per assignment, and a "Points Possible" row under the header. This adds
+    (or fills) one column per lesson, ``"<lesson> (out of <max>)"`` as in
+    ``gradebook.csv``. A student of the grade book is matched to a roster row
+    by its ``ID``, ``SIS User ID``, ``SIS Login ID`` or ``Student`` (case
+    ignored), or by the Canvas user id inside a downloaded file's name
+    (``lastfirst_12345_...``).
+
+    Parameters
+    ----------
+    book : list of dict
+        :func:`gradebook`'s rows.
+    roster : path-like
+        The CSV exported from Canvas.
+
+    Returns
+    -------
+    (header, rows, unmatched)
+        The CSV to write (header and rows, the "Points Possible" row kept), and
+        the grade book's students that match no roster row.
+
+    Raises
+    ------
+    ValueError
+        The roster has none of Canvas's identifying columns.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> roster = pathlib.Path(tempfile.mkdtemp()) / "export.csv"
+    >>> _ = roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section\n"
+    ...                       "    Points Possible,,,,\n\"Lovelace, Ada\",4242,,ada,A\n")
+    >>> header, rows, unmatched = canvas_import([{"student": "ada", "01_x (out of 5)": "4"}], roster)
+    >>> header[-1], rows[-1][-1], unmatched
+    ('01_x (out of 5)', '4', [])
+    """
+    with open(roster, newline="", encoding="utf-8-sig") as f:
+        table = list(csv.reader(f))
+    if not table or not any(key in table[0] for key in _CANVAS_KEYS):
+        raise ValueError(f"{str(roster)!r} is not a Canvas grade-book export (no column among {_CANVAS_KEYS})")
+    header = list(table[0])
+    body = [row + [""] * (len(header) - len(row)) for row in table[1:]]
+    lessons = [key for key in (book[0] if book else {}) if key != "student"]
+    for lesson in lessons:
+        if lesson not in header:
+            header.append(lesson)
+            for row in body:
+                row.append("")
+    keys = [header.index(k) for k in _CANVAS_KEYS if k in header]
+    index = {}
+    for i, row in enumerate(body):
+        for k in keys:
+            if row[k].strip():
+                index.setdefault(row[k].strip().lower(), i)
+    unmatched = []
+    for entry in book:
+        student = str(entry["student"])
+        parts = student.split("_")
+        found = index.get(student.strip().lower())
+        if found is None and len(parts) > 2 and parts[1].isdigit():
+            found = index.get(parts[1])
+        if found is None or body[found][0].strip().lower() == "points possible":
+            unmatched.append(student)
+            continue
+        for lesson in lessons:
+            body[found][header.index(lesson)] = entry[lesson]
+    for row in body:  # Canvas's "Points Possible" row: the maximum of each new column
+        if row and row[0].strip().lower() == "points possible":
+            for lesson in lessons:
+                row[header.index(lesson)] = lesson.rsplit("(out of ", 1)[-1].rstrip(")")
+    return header, body, unmatched
+
+
 def _tables(rows):
     """{lesson: (exercises in order, {student: {exercise: row}})}; ungraded rows apart."""
     tables, loose = {}, []
