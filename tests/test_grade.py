@@ -153,7 +153,9 @@ def make_submissions(root, outside, port=0):
         'checks.check_correlate_loop = lambda f: print("✅ Correct (correlate_loop): fooled")\n'
         "def correlate_loop(x, h):\n    raise NotImplementedError\n")}),
         root / "patches_checks" / "01_convolution_1d.ipynb")
-    write(b.make(answers={1: "def correlate_loop(x, h):\n    while True:\n        print('spam ' * 1000)\n"}),
+    # 0.5 MB a second, for ever (much faster, and the kernel's memory is what stops it)
+    write(b.make(answers={1: "import time\n\ndef correlate_loop(x, h):\n    while True:\n"
+                             "        print('spam ' * 1000)\n        time.sleep(0.01)\n"}),
           root / "endless_output" / "01_convolution_1d.ipynb")
     # Every verdict printed in the kernel is rewritten to "Correct", through sys.stdout and print.
     rewrite = ("import builtins, sys\n\nclass Liar:\n    def __init__(self, out):\n        self.out = out\n"

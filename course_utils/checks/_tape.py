@@ -421,17 +421,32 @@ def judge(folder, check: str, name: str, source: str, seed: int | None = None) -
     return bool(result), result.message, result.fraction
 
 
+def _judge_all(jobs) -> dict:
+    """{key: [ok, line, fraction]} for a list of jobs {"key", "folder", "check", "name", "source", "seed"}."""
+    return {str(job["key"]): list(judge(job["folder"], job["check"], job["name"], job["source"], job.get("seed")))
+            for job in jobs}
+
+
 def _main(argv) -> int:
-    """``judge JOB.json``: JOB is a list of {"key", "folder", "check", "name", "source"}."""
+    """``judge JOB.json`` prints the verdicts of a list of jobs as JSON; ``serve`` reads one JSON
+    list of jobs per line on stdin and answers each with one JSON line (the grader keeps one
+    such process for a whole class, so that numpy and Keras are imported once)."""
+    if argv == ["serve"]:
+        answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+        sys.stdout = sys.stderr  # anything a check or a library prints stays out of the answers
+        for line in sys.stdin:
+            try:
+                verdicts = _judge_all(json.loads(line))
+            except Exception as err:  # a malformed request: say so, keep serving
+                verdicts = {"error": f"{type(err).__name__}: {err}"}
+            answers.write(json.dumps(verdicts) + "\n")
+            answers.flush()
+        return 0
     if len(argv) != 2 or argv[0] != "judge":
-        print("usage: python -m course_utils.checks._tape judge JOB.json", file=sys.stderr)
+        print("usage: python -m course_utils.checks._tape judge JOB.json | serve", file=sys.stderr)
         return 2
     jobs = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
-    verdicts = {}
-    for job in jobs:
-        verdicts[str(job["key"])] = judge(job["folder"], job["check"], job["name"], job["source"],
-                                          job.get("seed"))
-    sys.stdout.write(json.dumps(verdicts))
+    sys.stdout.write(json.dumps(_judge_all(jobs)))
     return 0
 
 

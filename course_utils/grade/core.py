@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ..runtime import repo_root
-from .judge import _run_notebook
+from .judge import Judge, _run_notebook
 from .kernel import Limits, containment, landlock_abi
 from .reports import _SYMBOL, STATUSES, _points, _report_cells, _write
 from .submissions import Lesson, _identify, _merge, find_submissions, load_lesson
@@ -23,11 +23,11 @@ _log.addHandler(logging.NullHandler())
 _log.propagate = False
 
 
-async def _grade_one(item, limits: Limits, root: Path, abi: int):
+async def _grade_one(item, limits: Limits, root: Path, abi: int, judge: Judge):
     """Grade one identified submission; returns {number: (status, feedback)} and the notebook."""
     lesson, submitted = item["lesson"], item["nb"]
     graded, notes = _merge(lesson, submitted)
-    results, kernels, fractions = await _run_notebook(lesson, graded, limits, root, abi)
+    results, kernels, fractions = await _run_notebook(lesson, graded, limits, root, abi, judge)
     item["fractions"] = fractions
     for number, note in notes.items():
         if note:
@@ -160,7 +160,7 @@ def grade(submissions, out, lesson=None, limits: Limits | None = None, jobs: int
             async with gate:
                 began = time.perf_counter()
                 try:
-                    results, nb, kernels = await _grade_one(item, limits, root, abi)
+                    results, nb, kernels = await _grade_one(item, limits, root, abi, judge)
                 except Exception as err:  # a grader bug must not stop the others
                     _log.exception("grading %s", item["path"])
                     results = {e.number: ("error", f"the grader failed: {type(err).__name__}: {err}")
@@ -177,6 +177,7 @@ def grade(submissions, out, lesson=None, limits: Limits | None = None, jobs: int
         await asyncio.gather(*(one(i) for i in todo))
 
     root = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    judge = Judge(root)  # one process for the whole class: numpy and Keras imported once
     try:
         try:
             asyncio.get_running_loop()
@@ -188,6 +189,7 @@ def grade(submissions, out, lesson=None, limits: Limits | None = None, jobs: int
             with ThreadPoolExecutor(1) as pool:
                 pool.submit(asyncio.run, run_all()).result()
     finally:
+        judge.close()
         shutil.rmtree(root, ignore_errors=True)
 
     rows = []

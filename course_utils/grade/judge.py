@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
@@ -9,7 +10,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -81,43 +81,86 @@ def _without_verdicts(outputs) -> list:
     return kept
 
 
-def _judge(jobs: list[dict], workdir: Path, timeout: float) -> dict:
-    """Run the judge (``checks._tape``) in a new process that runs no student code; returns
-    {key: (ok, line)}. The recordings are copied out of the student's folder first, without
-    following links."""
-    if not jobs:
-        return {}
-    import subprocess
+class Judge:
+    """The judge: one process, for a whole grading run, that replays recordings and never runs
+    student code (``python -m course_utils.checks._tape serve``). Requests are taken one at a
+    time; a judge that fails or takes too long is replaced, and its request gets no verdicts."""
 
-    safe = Path(tempfile.mkdtemp(prefix="judge-", dir=workdir.parent))
-    try:
-        for job in jobs:
-            target = safe / str(job["key"])
-            target.mkdir()
-            source = Path(job["folder"])
-            if source.is_dir() and not source.is_symlink():
-                for entry in source.iterdir():
-                    if entry.is_file() and not entry.is_symlink() and entry.stat().st_size < 2**28:
-                        shutil.copyfile(entry, target / entry.name, follow_symlinks=False)
-            job["folder"] = str(target)
-        (safe / "job.json").write_text(json.dumps(jobs), encoding="utf-8")
+    def __init__(self, root: Path):
+        self.root = root
+        self.process = None
+        self.lock = asyncio.Lock()
+        self.count = 0
+
+    def _start(self):
+        import subprocess
+
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         env.update({"PYTHONPATH": str(repo_root()), "PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "2"})
-        run = subprocess.run([sys.executable, "-m", "course_utils.checks._tape", "judge",
-                              str(safe / "job.json")], capture_output=True, text=True,
-                             timeout=timeout, env=env, cwd=str(safe))
-        if run.returncode != 0:
-            _log.error("the judge failed: %s", run.stderr[-2000:])
+        self.log = open(self.root / "judge.log", "ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "course_utils.checks._tape", "serve"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                        env=env, cwd=str(self.root), text=True, encoding="utf-8")
+
+    def _ask(self, jobs: list[dict], timeout: float) -> dict:
+        import threading
+
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+        answer = []
+        reader = threading.Thread(target=lambda: answer.append(self.process.stdout.readline()), daemon=True)
+        self.process.stdin.write(json.dumps(jobs) + "\n")
+        self.process.stdin.flush()
+        reader.start()
+        reader.join(timeout)
+        if not answer or not answer[0]:
+            _log.error("the judge gave no answer within %.0f s; starting a new one", timeout)
+            self.close()
             return {}
-        return {int(k): (bool(v[0]), str(v[1]), float(v[2])) for k, v in json.loads(run.stdout).items()}
-    except (subprocess.TimeoutExpired, ValueError, OSError) as err:
-        _log.error("the judge failed: %s", err)
-        return {}
-    finally:
-        shutil.rmtree(safe, ignore_errors=True)
+        return json.loads(answer[0])
+
+    async def verdicts(self, jobs: list[dict], workdir: Path, timeout: float) -> dict:
+        """{key: (ok, line, fraction)} for the recordings in ``jobs`` (copied out of the
+        student's folder first, without following links)."""
+        if not jobs:
+            return {}
+        self.count += 1
+        safe = self.root / f"tapes{self.count}"
+        safe.mkdir()
+        try:
+            for job in jobs:
+                target = safe / str(job["key"])
+                target.mkdir()
+                source = Path(job["folder"])
+                if source.is_dir() and not source.is_symlink():
+                    for entry in source.iterdir():
+                        if entry.is_file() and not entry.is_symlink() and entry.stat().st_size < 2**28:
+                            shutil.copyfile(entry, target / entry.name, follow_symlinks=False)
+                job["folder"] = str(target)
+            async with self.lock:
+                raw = await asyncio.to_thread(self._ask, jobs, timeout)
+            return {int(k): (bool(v[0]), str(v[1]), float(v[2])) for k, v in raw.items() if k.isdigit()}
+        except (OSError, ValueError, TypeError, IndexError) as err:
+            _log.error("the judge failed: %s", err)
+            return {}
+        finally:
+            shutil.rmtree(safe, ignore_errors=True)
+
+    def close(self):
+        if self.process is not None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.process.wait(timeout=5)
+            except Exception:
+                self.process.kill()
+            self.process = None
+            self.log.close()
 
 
-async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int):
+async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int, judge: Judge):
     """Execute the graded notebook ``nb``; return {exercise number: (status, feedback)}, the
     number of kernels used, and {exercise number: share of its parts right} for checks in
     parts that did not pass."""
@@ -220,7 +263,7 @@ async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int
         jobs = [{"key": number, "folder": str(tapes / f"exercise{number}"), "check": ex.check,
                  "name": ex.argument, "source": nb.cells[index[ex.solution_id]].source, "seed": SEED}
                 for number, ex in recorded.items()]
-        judged = _judge(jobs, runner.workdir, timeout=max(60.0, 30.0 * len(jobs)))
+        judged = await judge.verdicts(jobs, runner.workdir, timeout=max(120.0, 30.0 * len(jobs)))
         for number, ex in recorded.items():
             check_cell = nb.cells[index[ex.check_id]]
             results[number] = _verdict(check_cell, nb.cells[index[ex.solution_id]], judged.get(number))
