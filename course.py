@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import venv
@@ -104,16 +105,51 @@ def ensure_env(oldest: bool = False) -> Path:
     return python
 
 
+_ROOT_FLAGS = ("--ServerApp.root_dir", "--notebook-dir", "--ServerApp.notebook_dir", "--NotebookApp.notebook_dir")
+
+
+def lab_root(extra: list[str]) -> Path | None:
+    """The folder the user asked JupyterLab to serve, if any (``--ServerApp.root_dir=DIR``,
+    ``--notebook-dir DIR``, ...)."""
+    for i, arg in enumerate(extra):
+        for flag in _ROOT_FLAGS:
+            if arg.startswith(flag + "="):
+                return Path(arg.split("=", 1)[1]).expanduser()
+            if arg == flag and i + 1 < len(extra):
+                return Path(extra[i + 1]).expanduser()
+    return None
+
+
 def cmd_lab(python: Path, extra: list[str]) -> int:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"))
-    cmd = [python, "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'lessons'}", *extra]
+    root = lab_root(extra)
+    cmd = [python, "-m", "jupyter", "lab", *extra]
+    if root is None:  # by default, the lessons; a folder of your own with --ServerApp.root_dir=DIR
+        root = ROOT / "lessons"
+        cmd.insert(4, f"--ServerApp.root_dir={root}")
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         cmd.append("--allow-root")  # containers and CI machines often run as root
     print("+", " ".join(str(c) for c in cmd), flush=True)
+    proc = subprocess.Popen([str(c) for c in cmd], env=env, cwd=root)
+
+    def forward(signum, frame):  # stopping course.py stops JupyterLab too
+        proc.send_signal(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), forward)
     try:
-        return subprocess.call([str(c) for c in cmd], env=env, cwd=ROOT / "lessons")
-    except KeyboardInterrupt:
-        return 0
+        return proc.wait()
+    except KeyboardInterrupt:  # Ctrl+C: JupyterLab got it too; make sure it ends
+        try:
+            return proc.wait(timeout=10)
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            proc.terminate()
+            try:
+                return proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                return proc.wait()
 
 
 def cmd_test(python: Path, extra: list[str]) -> int:

@@ -48,6 +48,60 @@ def free_port():
 KILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has no SIGKILL
 
 
+def _start_lab(tmp_path, port, *args):
+    code = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); import course;"
+        "sys.exit(course.cmd_lab(Path(sys.executable), sys.argv[2:]))"
+    )
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"))
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(repo_root()), "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.port_retries=0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+
+
+def _listing(proc, port):
+    deadline = time.time() + 90
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents", timeout=5) as r:
+                return {item["name"] for item in json.load(r)["content"]}
+        except OSError:
+            time.sleep(0.5)
+    return None
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups are POSIX")
+def test_lab_serves_a_folder_of_your_own_and_stops_with_course_py(tmp_path):
+    """--ServerApp.root_dir=DIR is the user's (not "root_dir only accepts one value"), and a
+    SIGTERM to course.py alone stops JupyterLab too (no server left behind)."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "handout.ipynb").write_text(json.dumps(
+        {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    port = free_port()
+    proc = _start_lab(tmp_path, port, f"--ServerApp.root_dir={mine}")
+    try:
+        names = _listing(proc, port)
+        assert names == {"handout.ipynb"}, proc.stdout.read().decode()[-3000:] if names is None else names
+        proc.send_signal(signal.SIGTERM)  # to course.py only, as a service manager or `kill` would
+        proc.wait(timeout=30)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                os.killpg(proc.pid, 0)  # anything left of the group (JupyterLab)?
+            except ProcessLookupError:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("JupyterLab outlived course.py")
+    finally:
+        try:
+            os.killpg(proc.pid, KILL)
+        except ProcessLookupError:
+            pass
+
+
 def test_lab_command_serves_the_lessons(tmp_path):
     """course.py's lab command starts JupyterLab on lessons/ (headless)."""
     port = free_port()
