@@ -172,6 +172,42 @@ def pr_divide(cm):
     return np.divide(d, cols, out=np.zeros_like(d), where=cols > 0), d / cm.sum(axis=1)
 
 
+# ---------------------------------------------------------------- exercise 5 (a prediction)
+def predicted_feature_head():
+    return (10, 10, 1280), 10 * 10 * 1280 * 5 + 5
+
+
+FEATURE_HEAD_WRONG = [
+    (lambda: ((7, 7, 1280), 10 * 10 * 1280 * 5 + 5), "shape of the base's output"),  # the 224 px shape
+    (lambda: ((10, 10, 320), 10 * 10 * 1280 * 5 + 5), "shape of the base's output"),  # block 15's channels
+    (lambda: ((10, 10, 1280), 1280 * 5 + 5), "parameter count"),  # the pooled head of section 7
+    (lambda: ((10, 10, 1280), 10 * 10 * 1280 * 5), "parameter count"),  # the biases forgotten
+    (lambda: ((7, 7, 1280),), "must return 2 answers"),
+]
+
+
+def test_feature_head_right_and_stub(capsys):
+    assert_correct(checks.check_predict_feature_head, predicted_feature_head, capsys)
+    assert_correct(checks.check_predict_feature_head, lambda: ([10, 10, 1280], 640005.0), capsys)
+    assert_stub_not_yet(checks.check_predict_feature_head, capsys)
+
+
+@pytest.mark.parametrize("func, hint", FEATURE_HEAD_WRONG)
+def test_feature_head_wrong(func, hint, capsys):
+    out = assert_not_yet(checks.check_predict_feature_head, func, capsys, hint)
+    assert "640005" not in out and "(10, 10, 1280)" not in out
+
+
+def test_feature_head_answer_matches_keras():
+    """The digests hold what Keras builds: the 320 px base and the flattening head."""
+    from course_utils import pretrained
+
+    base = pretrained.efficientnet_lite0(input_shape=(320, 320, 3), include_top=False, weights=None)
+    shape = tuple(base.output.shape[1:])
+    head = keras.Sequential([keras.Input(shape=shape), keras.layers.Flatten(), keras.layers.Dense(5)])
+    assert (shape, head.count_params()) == predicted_feature_head()
+
+
 # the layout tests/test_check_coverage.py reads
 RIGHT = [
     (checks.check_freeze_all_but_last, freeze()),
@@ -181,12 +217,14 @@ RIGHT = [
     (checks.check_per_class_subset, subset_right),
     (checks.check_precision_recall, pr_right),
     (checks.check_precision_recall, pr_divide),
+    (checks.check_predict_feature_head, predicted_feature_head),
 ]
 WRONG = [
     *[(checks.check_freeze_all_but_last, f, h) for f, h in FREEZE_WRONG],
     *[(checks.check_build_head, f, h) for f, h in HEAD_WRONG],
     *[(checks.check_per_class_subset, f, h) for f, h in SUBSET_WRONG],
     *[(checks.check_precision_recall, f, h) for f, h in PR_WRONG],
+    *[(checks.check_predict_feature_head, f, h) for f, h in FEATURE_HEAD_WRONG],
 ]
 
 
