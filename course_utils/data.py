@@ -487,7 +487,7 @@ def load_flowers(size: int = 224, splits=("train", "val", "test"), per_class: in
     ``SHA256SUMS``. Decoded photos are kept in memory for the session (all of
     them take 150 KB per photo at 224 px, 525 MB), so a second call with the
     same ``size`` costs nothing and no training epoch waits
-    for JPEG decoding (``model.fit(x, y)`` reads the arrays).
+    for JPEG decoding (``course_utils.pipeline.batches(x, y)`` slices the arrays).
 
     Parameters
     ----------

@@ -384,7 +384,7 @@ def efficientnet_lite0(input_shape=(224, 224, 3), include_top: bool = True, weig
     """Build EfficientNet-Lite0 in Keras (ImageNet weights by default).
 
     EfficientNet-Lite0 is EfficientNet-B0 made for phones: no squeeze-and-excite
-    blocks, ReLU6 instead of swish, 4.65 M parameters, about 75% ImageNet top-1.
+    blocks, ReLU6 instead of swish, 4,694,024 parameters, about 75% ImageNet top-1.
     A stem (3x3 convolution, stride 2, 32 channels), 16 MBConv blocks
     (:data:`EFFICIENTNET_LITE0_BLOCKS`: 1x1 expansion, depthwise kxk, 1x1
     projection, a residual addition when the shape allows), a 1x1 convolution to

@@ -155,10 +155,11 @@ def import_keras_quietly():
 
     It also sets ``TF_ENABLE_ONEDNN_OPTS=1`` unless it is already set.
     TensorFlow turns its oneDNN CPU kernels on by itself only on CPUs with
-    AVX-512 VNNI, BF16 or AMX; on others (the course's 2-core AMD EPYC with
-    AVX2, most laptops) they stay off, and with them on, lesson 05's CNN
-    trains about twice as fast (README, "Training speed"). Both variables
-    act only if TensorFlow is not imported yet.
+    AVX-512 VNNI, BF16 or AMX; on others (AVX2 only, as most laptops and the
+    machine of the README's first measurement) they stay off, and there,
+    with them on, lesson 05's CNN trained about twice as fast (README,
+    "Training speed"; Appendix A measures both settings). Both variables act
+    only if TensorFlow is not imported yet.
 
     >>> keras = import_keras_quietly()  # doctest: +SKIP
     """
