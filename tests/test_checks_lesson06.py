@@ -27,16 +27,39 @@ def freeze(count="trainable", off_by_one=False):
 
 def test_freeze_right_and_stub(capsys):
     assert_correct(checks.check_freeze_all_but_last, freeze(), capsys)
-    assert_correct(checks.check_freeze_all_but_last, freeze_model_flag, capsys)
+    assert_correct(checks.check_freeze_all_but_last, freeze_then_thaw, capsys)
     assert_stub_not_yet(checks.check_freeze_all_but_last, capsys)
 
 
+def freeze_then_thaw(model, k):
+    """A differently written right answer: freeze every layer, then thaw the last k."""
+    for layer in model.layers:
+        layer.trainable = False
+    for layer in model.layers[len(model.layers) - k:]:
+        layer.trainable = True
+    return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+
+
 def freeze_model_flag(model, k):
-    """A differently written right answer: freeze the whole model, then thaw the last k."""
+    """model.trainable = False, then the last k thawed: Keras trains none of the model's weights."""
     model.trainable = False
     for layer in model.layers[len(model.layers) - k:]:
         layer.trainable = True
     return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+
+
+def freeze_never_thaws(model, k):
+    """Sets trainable = False on the first layers only: passes on a fresh model, not on a frozen one."""
+    for layer in model.layers[:len(model.layers) - k]:
+        layer.trainable = False
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
+
+def freeze_never_freezes(model, k):
+    """Sets trainable = True on the last k only: what was thawed before stays thawed."""
+    for layer in model.layers[len(model.layers) - k:]:
+        layer.trainable = True
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
 
 
 def freeze_slice(model, k):
@@ -61,6 +84,9 @@ FREEZE_WRONG = [
     (freeze(count="float"), "must return an int"),
     (freeze_slice, "with k = 0 none does"),
     (freeze_trainable_layers, "moving mean and variance"),
+    (freeze_never_thaws, "even when they were frozen before"),  # review: never sets trainable = True
+    (freeze_never_freezes, "with k = 0 none does"),
+    (freeze_model_flag, "leaves model.trainable = False"),
 ]
 
 
@@ -109,6 +135,17 @@ def subset_right(y, n, seed):
     return np.concatenate([rng.choice(np.flatnonzero(y == c), n, replace=False) for c in np.unique(y)])
 
 
+def subset_positions(y, n, seed):
+    """Positions inside each class (0 .. class size - 1), not indices into y."""
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.choice(np.sum(y == c), n, replace=False) for c in np.unique(y)])
+
+
+def subset_global(y, n, seed):
+    """numpy's global generator, never seeded: the seed argument is ignored."""
+    return np.concatenate([np.random.choice(np.flatnonzero(y == c), n, replace=False) for c in np.unique(y)])
+
+
 def test_subset_right_and_stub(capsys):
     assert_correct(checks.check_per_class_subset, subset_right, capsys)
     assert_stub_not_yet(checks.check_per_class_subset, capsys)
@@ -124,6 +161,8 @@ SUBSET_WRONG = [
     (lambda y, n, s: subset_right(y, n, s).astype(float), "int indices"),
     (lambda y, n, s: [np.random.default_rng(s).choice(np.flatnonzero(y == c), n, replace=False)
                       for c in np.unique(y)], "1D array"),  # a list of per-class arrays
+    (subset_positions, "np.flatnonzero(y == c)"),  # review: positions inside each class
+    (subset_global, "global generator"),
 ]
 
 
@@ -149,6 +188,7 @@ PR_WRONG = [
     (lambda cm: (pr_right(cm)[0], np.diag(cm) / cm.sum()), "the recall is not right"),
     (lambda cm: pr_right(cm)[0], "pair"),
     (lambda cm: (np.diag(cm) / cm.sum(), pr_right(cm)[1]), "the precision is not right"),
+    (lambda cm: (pr_right(cm)[0], np.diag(cm) / np.maximum(cm.sum(axis=0), 1)), "of all the examples"),
 ]
 
 
@@ -156,7 +196,7 @@ PR_WRONG = [
 def test_precision_recall_wrong(func, hint, capsys):
     with np.errstate(divide="ignore", invalid="ignore"):
         out = assert_not_yet(checks.check_precision_recall, func, capsys, hint)
-    assert "0.8888" not in out
+    assert "0.8888" not in out and "sums" not in out  # hints on the meaning, not the formula
 
 
 def head_sequential(n, c):
@@ -178,10 +218,10 @@ def predicted_feature_head():
 
 
 FEATURE_HEAD_WRONG = [
-    (lambda: ((7, 7, 1280), 10 * 10 * 1280 * 5 + 5), "shape of the base's output"),  # the 224 px shape
-    (lambda: ((10, 10, 320), 10 * 10 * 1280 * 5 + 5), "shape of the base's output"),  # block 15's channels
-    (lambda: ((10, 10, 1280), 1280 * 5 + 5), "parameter count"),  # the pooled head of section 7
-    (lambda: ((10, 10, 1280), 10 * 10 * 1280 * 5), "parameter count"),  # the biases forgotten
+    (lambda: ((7, 7, 1280), 10 * 10 * 1280 * 5 + 5), "stride 2"),  # the 224 px shape
+    (lambda: ((10, 10, 320), 10 * 10 * 1280 * 5 + 5), "channels of that last map"),  # block 15's channels
+    (lambda: ((10, 10, 1280), 1280 * 5 + 5), "keeps every position"),  # the pooled head of section 7
+    (lambda: ((10, 10, 1280), 10 * 10 * 1280 * 5), "bias per class"),  # the biases forgotten
     (lambda: ((7, 7, 1280),), "must return 2 answers"),
 ]
 
@@ -196,6 +236,10 @@ def test_feature_head_right_and_stub(capsys):
 def test_feature_head_wrong(func, hint, capsys):
     out = assert_not_yet(checks.check_predict_feature_head, func, capsys, hint)
     assert "640005" not in out and "(10, 10, 1280)" not in out
+    if "parameter count" in out:  # each part its own hint
+        assert "stride" not in out
+    elif "shape" in out:
+        assert "bias" not in out
 
 
 def test_feature_head_answer_matches_keras():
@@ -211,7 +255,7 @@ def test_feature_head_answer_matches_keras():
 # the layout tests/test_check_coverage.py reads
 RIGHT = [
     (checks.check_freeze_all_but_last, freeze()),
-    (checks.check_freeze_all_but_last, freeze_model_flag),
+    (checks.check_freeze_all_but_last, freeze_then_thaw),
     (checks.check_build_head, head()),
     (checks.check_build_head, head_sequential),
     (checks.check_per_class_subset, subset_right),

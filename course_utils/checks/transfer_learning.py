@@ -10,9 +10,9 @@ from ._core import (
     _call,
     _Failed,
     _int_result,
-    _judge_answers,
     _run,
     _short,
+    answer_digest,
 )
 
 __all__ = [
@@ -48,8 +48,10 @@ def check_freeze_all_but_last(func) -> CheckResult:
     func : callable
         ``func(model, k)`` with a Keras model and an int ``0 <= k <=
         len(model.layers)`` must set ``trainable = False`` on every layer of
-        ``model.layers`` but the last ``k`` (those get ``trainable = True``) and
-        return the number of trainable parameters that remain, an int.
+        ``model.layers`` but the last ``k`` (those get ``trainable = True``,
+        whatever their flags were before) and return the number of trainable
+        parameters that remain, an int. The check calls it several times on
+        one model whose layers start frozen.
 
     Returns
     -------
@@ -64,10 +66,20 @@ def check_freeze_all_but_last(func) -> CheckResult:
     """
 
     def body():
-        for k in (0, 1, 3, 5, 8):
-            model = _small_convnet()
-            n = len(model.layers)
+        model = _small_convnet()
+        n = len(model.layers)
+        for layer in model.layers:  # the model arrives frozen, layer by layer (model.trainable stays True)
+            layer.trainable = False
+        before = None
+        for k in (1, 5, 3, 0, 8):  # one model, in turn: thawing and freezing both matter
             got = _int_result(_call(func, "freeze_all_but_last", model, k), "freeze_all_but_last")
+            call = f"freeze_all_but_last(model, {k})" + (f" after freeze_all_but_last(model, {before})"
+                                                         if before is not None else " on a frozen model")
+            before = k
+            if not model.trainable:
+                raise _Failed(f"{call} leaves model.trainable = False: Keras then trains none of the "
+                              "model's weights, whatever its layers' flags say. Hint: set the flags on "
+                              "the layers in model.layers, not on the model.")
             flags = [layer.trainable for layer in model.layers]
             want_flags = [i >= n - k for i in range(n)]
             # the counts a student may confuse: all parameters of the last k layers, or of the model
@@ -75,11 +87,13 @@ def check_freeze_all_but_last(func) -> CheckResult:
             all_of_last_k = sum(layer.count_params() for layer in last_k)
             if flags != want_flags:
                 wrong = [model.layers[i].name for i in range(n) if flags[i] != want_flags[i]]
-                raise _Failed(
-                    f"freeze_all_but_last(model, {k}): the layers {wrong} have the wrong `trainable` "
-                    "flag. Hint: go through model.layers; a layer trains exactly when it is one of "
-                    "the last k (and with k = 0 none does)."
-                )
+                if all(want_flags[i] for i in range(n) if flags[i] != want_flags[i]):
+                    detail = ("the last k must get trainable = True even when they were frozen "
+                              "before")
+                else:
+                    detail = "a layer trains exactly when it is one of the last k (and with k = 0 none does)"
+                raise _Failed(f"{call}: the layers {wrong} have the wrong `trainable` flag. Hint: go "
+                              f"through model.layers; {detail}.")
             want = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
             if got == want:
                 continue
@@ -90,7 +104,7 @@ def check_freeze_all_but_last(func) -> CheckResult:
                         "train: count model.trainable_weights")
             else:
                 hint = "add up the sizes (np.prod of the shapes) of model.trainable_weights"
-            raise _Failed(f"freeze_all_but_last(model, {k}) returned {got}, which is not the number "
+            raise _Failed(f"{call} returned {got}, which is not the number "
                           f"of trainable parameters. Hint: {hint}.")
         return "right flags and counts for k = 0, 1, 3, 5 and 8."
 
@@ -178,6 +192,11 @@ def check_per_class_subset(func) -> CheckResult:
     y = np.repeat(np.arange(5), [40, 60, 30, 45, 50])
     np.random.default_rng(6).shuffle(y)
 
+    def positions_within_classes(labels, idx, n):
+        # the answer rng.choice(np.sum(y == c), n) gives: positions 0..count-1 inside each class
+        return len(idx) == 5 * n and all(np.all(idx[j * n:(j + 1) * n] < np.sum(labels == c))
+                                         for j, c in enumerate(np.unique(labels)))
+
     def get(labels, n, seed):
         got = _call(func, "per_class_subset", labels.copy(), n, seed)
         try:
@@ -195,13 +214,30 @@ def check_per_class_subset(func) -> CheckResult:
         for n in (1, 5, 25):
             idx = get(y, n, 0)
             counts = np.bincount(y[idx], minlength=5)
+            if not np.all(counts == n) and positions_within_classes(y, idx, n):
+                raise _Failed(f"per_class_subset(y, {n}, 0) returns positions inside each class (0, 1, "
+                              "2, ... up to the class size), not indices into y. Hint: pick from "
+                              "np.flatnonzero(y == c), the indices of class c in y.")
             if len(set(idx.tolist())) != len(idx):
                 raise _Failed(f"per_class_subset(y, {n}, 0) picks some examples twice. "
                               "Hint: rng.choice(..., replace=False).")
             if not np.all(counts == n):
                 raise _Failed(f"per_class_subset(y, {n}, 0) gives {counts.tolist()} examples per class; "
                               f"expected {n} of each. Hint: choose among np.flatnonzero(y == c) for each class c.")
-        a, b, c = get(y, 10, 1), get(y, 10, 1), get(y, 10, 2)
+        state = np.random.get_state()  # an answer that draws from numpy's global generator:
+        np.random.seed(1)  # seeded the same before both calls, it would repeat its subset
+        a = get(y, 10, 1)
+        np.random.seed(1)
+        b = get(y, 10, 1)
+        np.random.set_state(state)
+        if np.array_equal(np.sort(a), np.sort(b)):
+            b = get(y, 10, 1)  # now the global generator has moved on
+            if not np.array_equal(np.sort(a), np.sort(b)):
+                raise _Failed("the subset depends on numpy's global generator (np.random.seed, "
+                              "np.random.choice), not only on the seed argument. Hint: make a "
+                              "generator inside the function, rng = np.random.default_rng(seed), "
+                              "and draw with rng.choice.")
+        c = get(y, 10, 2)
         if not np.array_equal(np.sort(a), np.sort(b)):
             raise _Failed("two calls with the same seed gave different subsets. Hint: make the "
                           "generator inside the function, np.random.default_rng(seed).")
@@ -237,7 +273,7 @@ def check_precision_recall(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_precision_recall(lambda cm: (cm.diagonal() / cm.sum(1), cm.diagonal() / cm.sum(0)))  # doctest: +ELLIPSIS
+    >>> check_precision_recall(lambda cm: (cm.diagonal() / cm.sum(), cm.diagonal() / cm.sum()))  # doctest: +ELLIPSIS
     ❌ Not yet (precision_recall): ...
     CheckResult(ok=False)
     """
@@ -270,10 +306,15 @@ def check_precision_recall(func) -> CheckResult:
                 continue
             if np.allclose(p, wr) and np.allclose(r, wp):
                 raise _Failed(f"{call}: precision and recall are swapped. Hint: rows are the true "
-                              "classes (recall divides by row sums), columns the predictions.")
-            which = "precision" if not np.allclose(p, wp) else "recall"
-            raise _Failed(f"{call}: the {which} is not right. Hint: divide the diagonal by the "
-                          f"{'column' if which == 'precision' else 'row'} sums.")
+                              "classes, columns the predictions; which of the two asks about the "
+                              "photos of a class, and which about the answers naming it?")
+            if not np.allclose(p, wp):
+                raise _Failed(f"{call}: the precision is not right. Hint: precision of class i asks: "
+                              "of all the times the model answered i, how often was it right? Find "
+                              "those answers in the matrix first.")
+            raise _Failed(f"{call}: the recall is not right. Hint: recall of class i asks: of all "
+                          "the examples whose true class is i, how many did the model find? Find "
+                          "those examples in the matrix first.")
         return f"right on {len(cases)} confusion matrices."
 
     return _run("precision_recall", body)
@@ -305,12 +346,34 @@ def check_predict_feature_head(func) -> CheckResult:
     Examples
     --------
     >>> check_predict_feature_head(lambda: ((1, 1, 1), 1))
-    ❌ Not yet (predict_feature_head): the shape of the base's output is not right. Hint: count the convolutions of stride 2 from the input to the last feature map (section 3's shapes show them), and keep in mind that flattening, unlike global pooling, keeps every position: a weight per value and class, plus a bias per class.
+    ❌ Not yet (predict_feature_head): the shape of the base's output is not right. Hint: count the convolutions of stride 2 from the input to the last feature map (section 3's shapes show them, and what each does to the side), and the channels of that last map.
     CheckResult(ok=False)
     """
-    return _judge_answers(
-        func, "predict_feature_head", _FEATURE_HEAD_DIGESTS,
-        ["the shape of the base's output", "the head's parameter count"],
-        "count the convolutions of stride 2 from the input to the last feature map (section 3's "
-        "shapes show them), and keep in mind that flattening, unlike global pooling, keeps every "
-        "position: a weight per value and class, plus a bias per class.")
+    parts = ["the shape of the base's output", "the head's parameter count"]
+    hints = ["count the convolutions of stride 2 from the input to the last feature map (section 3's "
+             "shapes show them, and what each does to the side), and the channels of that last map.",
+             "flattening, unlike global pooling, keeps every position of the map: the Dense layer has a "
+             "weight per flattened value and class, plus a bias per class."]
+
+    def body():
+        got = _call(func, "predict_feature_head")
+        if not isinstance(got, (tuple, list)) or len(got) != len(parts):
+            raise _Failed(f"predict_feature_head must return {len(parts)} answers ({'; '.join(parts)}); "
+                          f"got {_short(got)}")
+        first, right = None, 0
+        for i, (answer, digest, part, hint) in enumerate(zip(got, _FEATURE_HEAD_DIGESTS, parts, hints)):
+            try:
+                mine = answer_digest(f"predict_feature_head[{i}]", answer)
+            except TypeError as err:
+                first = first or (f"{part}: expected a number, text or a tuple of numbers; got "
+                                  f"{_short(answer)} ({err})")
+                continue
+            if mine == digest:
+                right += 1
+            else:
+                first = first or f"{part} is not right. Hint: {hint}"
+        if first is not None:
+            raise _Failed(first, right / len(parts))
+        return "every answer is right."
+
+    return _run("predict_feature_head", body)
