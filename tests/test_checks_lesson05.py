@@ -44,10 +44,11 @@ def most_confused(cm):
 
 
 def deck_cnn(first_kernel=3, second_kernel=5, first_filters=16, extra=False, keras=None, relu1=True,
-             relu_before_bn=False):
+             relu_before_bn=False, dropout=False, activation_layers=False):
     keras = keras or pytest.importorskip("keras")
     layers = keras.layers
-    first = [layers.BatchNormalization(), layers.ReLU()] if relu1 else [layers.BatchNormalization()]
+    relu = layers.Activation("relu") if activation_layers else layers.ReLU()
+    first = [layers.BatchNormalization(), relu] if relu1 else [layers.BatchNormalization()]
     if relu_before_bn:
         first = first[::-1]
     stack = [
@@ -63,7 +64,12 @@ def deck_cnn(first_kernel=3, second_kernel=5, first_filters=16, extra=False, ker
     ]
     if extra:
         stack.append(layers.Dense(32, activation="relu"))
-    stack.append(layers.Dense(10, activation="softmax"))
+    if dropout:  # no weights, and nothing at prediction time: only the list of layers shows it
+        stack.append(layers.Dropout(0.3))
+    if activation_layers:
+        stack += [layers.Dense(10), layers.Softmax()]
+    else:
+        stack.append(layers.Dense(10, activation="softmax"))
     return keras.Sequential(stack)
 
 
@@ -90,6 +96,7 @@ RIGHT = [
     (checks.check_most_confused, most_confused),
     (checks.check_most_confused, most_confused_loop),
     (checks.check_first_layer_3x3, lambda: deck_cnn()),
+    (checks.check_first_layer_3x3, lambda: deck_cnn(activation_layers=True)),  # Activation, Softmax layers
     (checks.check_one_run_or_three, lambda: (18, "b")),
     (checks.check_one_run_or_three, lambda: (18.0, " (B). ")),
 ]
@@ -125,6 +132,18 @@ def own_generator(x, rate, rng):
 def row_mask(x, rate, rng):
     """One random number per row."""
     return x * (rng.random((x.shape[0], 1)) >= rate) / (1 - rate)
+
+
+def block_mask(x, rate, rng):
+    """One random number per block of 10 neighbouring entries: the right share, but correlated."""
+    keep = np.repeat(rng.random((x.shape[0], -(-x.shape[1] // 10))) >= rate, 10, axis=1)[:, :x.shape[1]]
+    return x * keep / (1 - rate)
+
+
+def rates_confused(cm):
+    """Row-normalised: the share of each true class, not the count of mistakes."""
+    cm = np.asarray(cm, dtype=float)
+    return tuple(int(v) for v in most_confused(cm / cm.sum(axis=1, keepdims=True)))
 
 
 def upper_only(cm):
@@ -173,14 +192,19 @@ WRONG = [
     (checks.check_first_layer_3x3, lambda: deck_cnn(second_kernel=3), "change only the first layer"),
     (checks.check_first_layer_3x3, lambda: deck_cnn(first_filters=8), "number of filters"),
     (checks.check_first_layer_3x3, lambda: deck_cnn(extra=True), "add nothing, remove nothing"),
+    (checks.check_first_layer_3x3, lambda: deck_cnn(dropout=True), "not even a layer without weights"),
+    (checks.check_inverted_dropout, block_mask, "dropped together"),
+    (checks.check_most_confused, rates_confused, "without dividing"),
     (checks.check_first_layer_3x3, lambda: deck_cnn(relu1=False), "computes something else"),
     (checks.check_first_layer_3x3, lambda: deck_cnn(relu_before_bn=True), "computes something else"),
     (checks.check_one_run_or_three, lambda: (180, "b"), "number of images"),  # 3% instead of 0.3 points
-    (checks.check_one_run_or_three, lambda: (18, "a"), "that statement"),
+    (checks.check_one_run_or_three, lambda: (18, "a"), "a second seed of A"),
     (checks.check_one_run_or_three, lambda: (18, "c"), "that statement"),
     (checks.check_one_run_or_three, lambda: (18, "d"), "that statement"),
     (checks.check_one_run_or_three, lambda: (0.3, "b"), "number of images"),
     (checks.check_one_run_or_three, lambda: "b", "must return 2 answers"),
+    (checks.check_one_run_or_three, lambda: (18 + 1e-12, "b"), "round it"),  # a float product's rounding error
+    (checks.check_one_run_or_three, lambda: (18, "z"), "that statement"),
 ]
 
 

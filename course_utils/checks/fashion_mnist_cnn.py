@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from ._core import CheckResult, _call, _Failed, _judge_answers, _run, _short
+from ._core import CheckResult, _call, _Failed, _run, _short, answer_digest
 
 __all__ = [
     "check_stack_summary",
@@ -216,6 +218,17 @@ def check_inverted_dropout(func) -> CheckResult:
                         f"{call} drops whole rows or columns, or always the same places. Hint: "
                         "draw one random number per entry of x, rng.random(x.shape)."
                     )
+                # neighbours along each axis: independent draws agree with probability
+                # rate^2 + (1 - rate)^2; a mask drawn once for a block of entries agrees more often
+                independent = rate**2 + (1 - rate) ** 2
+                zero = out == 0
+                agree = max(np.mean(zero[:, 1:] == zero[:, :-1]), np.mean(zero[1:] == zero[:-1]))
+                if agree > independent + 0.02:
+                    raise _Failed(
+                        f"{call}: neighbouring numbers are dropped together far more often than "
+                        "independent draws would drop them. Hint: draw one random number per entry "
+                        "of x, rng.random(x.shape)."
+                    )
                 other = _call(func, "inverted_dropout", x, rate, np.random.default_rng(8))
                 if np.array_equal(np.asarray(other, dtype=float) == 0, out == 0):
                     raise _Failed(
@@ -260,7 +273,9 @@ def check_most_confused(func) -> CheckResult:
     three = np.array([[90, 6, 9], [5, 80, 0], [0, 8, 70]])
     tied = big.T.copy()
     tied[3, 5], tied[5, 3] = 60, 45  # (3, 5) ties (0, 6): either answer is right
-    cases = [one_way, three, big, tied]
+    # unequal row sums: counts pick (0, 1) (50 mistakes), rates per true class pick (1, 2)
+    uneven = np.array([[1000, 30, 10], [20, 100, 5], [10, 12, 50]])
+    cases = [one_way, three, big, tied, uneven]
 
     def best(cm):
         """Every pair (i, j), i < j, with the largest count: a tie accepts either."""
@@ -280,6 +295,13 @@ def check_most_confused(func) -> CheckResult:
             if i > j:
                 raise _Failed(f"{call} returned ({i}, {j}); give the smaller index first.")
             if (i, j) not in best(cm):
+                rates = cm / cm.sum(axis=1, keepdims=True)
+                if (i, j) in best(rates):
+                    raise _Failed(
+                        f"{call}: ({i}, {j}) has the highest share of mistakes, but another pair "
+                        "has more of them. Hint: count the mistakes, cm[i, j] + cm[j, i], without "
+                        "dividing by the number of images of a class."
+                    )
                 a, b = np.unravel_index(np.argmax(cm - np.diag(np.diag(cm)) - np.eye(len(cm))), cm.shape)
                 if (i, j) == (min(a, b), max(a, b)):
                     raise _Failed(
@@ -333,6 +355,32 @@ def _same_function_as_reference(model, x) -> None:
     want = keras.ops.convert_to_numpy(reference(x, training=False))
     if not np.allclose(got, want, rtol=1e-4, atol=1e-6):
         raise _Failed(f"with the same weights as the deck's CNN the model computes something else. {hint}")
+
+
+_DECK_LAYERS = ("conv", "batchnorm", "relu", "pool", "conv", "batchnorm", "relu", "pool",
+                "flatten", "dense", "softmax")
+
+
+def _layer_kinds(model) -> list[str]:
+    """The model's layers as names, a layer's built-in activation counted as a layer of its own."""
+    import keras
+
+    names = {keras.layers.Conv2D: "conv", keras.layers.BatchNormalization: "batchnorm",
+             keras.layers.ReLU: "relu", keras.layers.MaxPooling2D: "pool", keras.layers.Flatten: "flatten",
+             keras.layers.Dense: "dense", keras.layers.Softmax: "softmax"}
+    kinds = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        kind = next((name for cls, name in names.items() if isinstance(layer, cls)), None)
+        activation = getattr(getattr(layer, "activation", None), "__name__", "linear")
+        if isinstance(layer, keras.layers.Activation):
+            kinds.append(activation)
+            continue
+        kinds.append(kind or type(layer).__name__)
+        if kind in ("conv", "dense") and activation != "linear":
+            kinds.append(activation)
+    return kinds
 
 
 def check_first_layer_3x3(func) -> CheckResult:
@@ -409,6 +457,12 @@ def check_first_layer_3x3(func) -> CheckResult:
                 "kernel size."
             )
         _same_function_as_reference(model, x)
+        if tuple(_layer_kinds(model)) != _DECK_LAYERS:  # e.g. an extra Dropout: no weights, no effect here
+            raise _Failed(
+                "the model's layers are not the deck's: convolution, batch normalisation, ReLU, "
+                "max pooling, twice, then flatten and a dense softmax layer. Hint: add nothing, "
+                "remove nothing (not even a layer without weights); change one kernel size."
+            )
         return "the deck's CNN with a 3x3 first layer: right layers, shapes and parameter count."
 
     return _run("first_layer_3x3", body)
@@ -441,8 +495,35 @@ def check_one_run_or_three(func) -> CheckResult:
     ❌ Not yet (one_run_or_three): ...
     CheckResult(ok=False)
     """
-    return _judge_answers(
-        func, "one_run_or_three", _RUNS_DIGESTS,
-        ["the number of images", "that statement"],
-        "a percentage point is one hundredth of the 6,000 images; then compare the gap between "
-        "A and B with the range of A's own three seeds.")
+    parts = ["the number of images", "that statement"]
+    hints = ["a percentage point is one hundredth of the 6,000 images.",
+             "what would a second seed of A, or of B, give?"]
+
+    def body():
+        got = _call(func, "one_run_or_three")
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise _Failed(f"one_run_or_three must return 2 answers ({'; '.join(parts)}); got {_short(got)}")
+        first, right = None, 0
+        for i, (answer, digest, part, hint) in enumerate(zip(got, _RUNS_DIGESTS, parts, hints)):
+            if (i == 0 and isinstance(answer, numbers.Real) and not isinstance(answer, (bool, numbers.Integral))
+                    and np.isfinite(answer) and float(answer) != round(float(answer))):
+                if abs(float(answer) - round(float(answer))) < 1e-6:  # rounding error of a float product
+                    first = first or (f"{part}: {_short(answer)} is a float, off a whole number by a rounding "
+                                      "error. Hint: return an int: round it, round(...).")
+                else:
+                    first = first or f"{part} is not right. Hint: {hints[0]}"
+                continue
+            try:
+                mine = answer_digest(f"one_run_or_three[{i}]", answer)
+            except TypeError:
+                first = first or f"{part}: expected {'an int' if i == 0 else 'a letter'}; got {_short(answer)}"
+                continue
+            if mine == digest:
+                right += 1
+            else:
+                first = first or f"{part} is not right. Hint: {hint}"
+        if first is not None:
+            raise _Failed(first, right / len(parts))
+        return "every answer is right."
+
+    return _run("one_run_or_three", body)
