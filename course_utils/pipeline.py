@@ -59,7 +59,8 @@ def batches(x, y=None, *, batch_size: int = 128, shuffle: bool = False, seed: in
     TensorFlow's autotuning is switched off. Its background thread sleeps
     longer and longer between adjustments, and ``fit`` waits for it to wake
     up when it ends an epoch's pipeline: training stood idle for 15 to 30 s
-    at the start of some epochs on the course's machine (Appendix A). A
+    at the start of some epochs on the machine where lesson 05 was first run
+    (as recorded in the README; Appendix A tells how it was found). A
     pipeline over arrays in memory needs no tuning.
 
     Examples
