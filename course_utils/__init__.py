@@ -13,9 +13,10 @@ plotting  the course's plot style and image grids
 pipeline  arrays -> shuffled tf.data batches for fit (lessons 05-07)
 runs      a result over several seeds: mean, spread, curves
 arch      parameter and multiply-add counts, receptive fields (lesson 07)
+diagrams  block diagrams of architectures: boxes, arrows, skips, branches (lesson 07)
 checks    feedback for the exercises (a package: shared machinery, one module per lesson)
 handout   student notebooks without solutions
-grade     execute and score returned student notebooks (python -m course_utils grade)
+grade     grade returned student notebooks in contained kernels (python -m course_utils grade)
 site      the course as a static website (python -m course_utils site)
 bench     training-speed benchmark (python -m course_utils bench train)
 fork      the repository's owner/name in every badge and set-up cell (python -m course_utils fork)
