@@ -248,6 +248,7 @@ async def _run_notebook(lesson: Lesson, nb, limits: Limits, root: Path, abi: int
             # verdict comes later from the judge, which replays the recording.
             limit = left(limits.cell_timeout)
             folder = tapes / f"exercise{ex.number}"
+            shutil.rmtree(folder, ignore_errors=True)  # only what this check records counts
             state = await grader_code(
                 f"__import__('course_utils.checks._tape', fromlist=['record']).record("
                 f"{str(folder)!r}, {ex.check!r}, {ex.argument}, seed={SEED})", limit)

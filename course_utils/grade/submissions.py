@@ -29,7 +29,8 @@ _BADGE = re.compile(re.escape(COLAB_URL) + r"lessons/(\d\d_[\w-]+)\.ipynb")
 # An exercise cell that touches these may be trying to fool its check: the checks
 # themselves, printing or importing machinery, or a module attribute it assigns to.
 _SUSPICIOUS = re.compile(r"\bchecks\b|course_utils|CheckResult|✅|builtins|sys\.(modules|stdout)|"
-                         r"importlib|setattr\(|^\s*(np|numpy|scipy|keras|tf)\.[\w.]+\s*=(?!=)", re.M)
+                         r"importlib|setattr\(|\.tapes|tape\.json|_tape\b|"
+                         r"^\s*(np|numpy|scipy|keras|tf)\.[\w.]+\s*=(?!=)", re.M)
 
 
 @dataclass
