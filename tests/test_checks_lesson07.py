@@ -125,7 +125,7 @@ def test_residual_block_right_and_stub(capsys):
 
 
 BLOCK_WRONG = [
-    (block(proj="never"), "incompatible shapes"),  # Keras refuses the addition; the check reports it
+    (block(proj="never"), "the shortcut needs a 1x1 convolution with the stride"),  # Keras refuses the addition
     (block(proj="always"), "x itself"),
     (block(final_relu=False), "ReLU after the addition"),
     (block(add=False), "parameters"),
@@ -149,10 +149,10 @@ def dense_right():
 
 
 DENSE_WRONG = [
-    (lambda: (72, 72, 36, 5184), "4th layer's 1x1"),            # the 4th layer reads its own output too
-    (lambda: (72, 60, 72, 5184), "after the transition"),       # compression forgotten
-    (lambda: (72, 60, 36, 3 * 3 * 60 * 12), "3x3 convolution"),  # the 3x3 reads all, not the bottleneck
-    (lambda: (24 + 3 * 12, 24 + 3 * 12, 30, 5184), "leaving the block"),  # one layer too few
+    (lambda: (72, 72, 36, 5184), "4th layer's 1x1 convolution is not right. Hint: a layer reads"),            # the 4th layer reads its own output too
+    (lambda: (72, 60, 72, 5184), "after the transition is not right. Hint: the transition keeps"),       # compression forgotten
+    (lambda: (72, 60, 36, 3 * 3 * 60 * 12), "3x3 convolution is not right. Hint: the 3x3 convolution reads"),  # the 3x3 reads all, not the bottleneck
+    (lambda: (24 + 3 * 12, 24 + 3 * 12, 30, 5184), "leaving the block is not right. Hint: every dense layer"),  # one layer too few
     (lambda: (72, 60, 36), "must return 4 answers"),
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import CheckResult, _call, _Failed, _int_result, _judge_answers, _run
+from ._core import CheckResult, _call, _Failed, _int_result, _run, _short, answer_digest
 
 __all__ = [
     "check_vgg_block_params",
@@ -272,7 +272,14 @@ def check_residual_block(func) -> CheckResult:
         for shape, filters, stride in cases:
             h, w, c = shape
             inp = keras.Input(shape=shape)
-            out = _call(func, "residual_block", inp, filters, stride)
+            try:
+                out = _call(func, "residual_block", inp, filters, stride)
+            except _Failed as failure:  # e.g. Keras refusing to add x to F(x) of another shape
+                message = str(failure)
+                if (stride != 1 or c != filters) and " raised " in message:
+                    message += (f" Hint: here stride = {stride} and C = {c}, filters = {filters}: when stride != 1 "
+                                "or C != filters the shortcut needs a 1x1 convolution with the stride.")
+                raise _Failed(message) from None
             try:
                 model = keras.Model(inp, out)
             except Exception as err:
@@ -355,10 +362,35 @@ def check_dense_block_prediction(func) -> CheckResult:
     ❌ Not yet (dense_block_prediction): ...
     CheckResult(ok=False)
     """
-    return _judge_answers(
-        func, "dense_block_prediction", _DENSE_DIGESTS,
-        ["the channels leaving the block", "the input channels of the 4th layer's 1x1 convolution",
-         "the channels after the transition", "the weights of the 4th layer's 3x3 convolution"],
-        "every dense layer adds growth-rate channels to what it reads; a layer reads the block's "
-        "input and the outputs of all layers before it (not its own); the transition keeps "
-        "compression x its input channels; the 3x3 convolution reads the bottleneck's output.")
+    name = "dense_block_prediction"
+    parts = ["the channels leaving the block", "the input channels of the 4th layer's 1x1 convolution",
+             "the channels after the transition", "the weights of the 4th layer's 3x3 convolution"]
+    hints = [
+        "every dense layer adds growth-rate channels to what came in: the block's input plus one "
+        "growth rate per layer",
+        "a layer reads the block's input and the outputs of all layers before it, not its own",
+        "the transition keeps compression x its input channels",
+        "the 3x3 convolution reads the bottleneck's output (4 x growth rate channels), not the "
+        "concatenation; no bias",
+    ]
+
+    def body():
+        got = _call(func, name)
+        if not isinstance(got, (tuple, list)) or len(got) != len(parts):
+            raise _Failed(f"{name} must return {len(parts)} answers ({'; '.join(parts)}); got {_short(got)}")
+        first, right = None, 0
+        for i, (answer, digest, part, hint) in enumerate(zip(got, _DENSE_DIGESTS, parts, hints)):
+            try:
+                mine = answer_digest(f"{name}[{i}]", answer)
+            except TypeError as err:
+                first = first or (f"{part}: expected a number; got {_short(answer)} ({err})")
+                continue
+            if mine == digest:
+                right += 1
+            else:
+                first = first or f"{part} is not right. Hint: {hint}."
+        if first is not None:
+            raise _Failed(first, right / len(parts))
+        return "every answer is right."
+
+    return _run(name, body)
