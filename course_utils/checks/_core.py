@@ -502,7 +502,8 @@ def _judge_answers(func, name: str, digests: list[str], parts: list[str], hint: 
 
     ``digests[i]`` is ``answer_digest(f"{name}[{i}]", right_answer_i, decimals)``
     and ``parts[i]`` describes part ``i`` in the feedback (e.g. "the output
-    length in 'same' mode"). With one part, ``func()`` returns the answer
+    length in 'same' mode"). ``hint`` is one hint for every part, or a list
+    with one per part. With one part, ``func()`` returns the answer
     itself (which may be a tuple, such as a shape); with several, a tuple of
     answers.
 
@@ -513,6 +514,8 @@ def _judge_answers(func, name: str, digests: list[str], parts: list[str], hint: 
     ❌ Not yet (demo): the count is not right. Hint: count again.
     CheckResult(ok=False)
     """
+    hints = list(hint) if isinstance(hint, (list, tuple)) else [hint] * len(digests)
+
     def body():
         got = _call(func, name)
         answers = [got] if len(digests) == 1 else got
@@ -530,7 +533,7 @@ def _judge_answers(func, name: str, digests: list[str], parts: list[str], hint: 
             if mine == digest:
                 right += 1
             else:
-                first = first or f"{part} is not right. Hint: {hint}"
+                first = first or f"{part} is not right. Hint: {hints[i]}"
         if first is not None:
             raise _Failed(first, right / len(digests))
         return "every answer is right." if len(digests) > 1 else "that is right."

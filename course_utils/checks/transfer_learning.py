@@ -10,9 +10,9 @@ from ._core import (
     _call,
     _Failed,
     _int_result,
+    _judge_answers,
     _run,
     _short,
-    answer_digest,
 )
 
 __all__ = [
@@ -355,25 +355,4 @@ def check_predict_feature_head(func) -> CheckResult:
              "flattening, unlike global pooling, keeps every position of the map: the Dense layer has a "
              "weight per flattened value and class, plus a bias per class."]
 
-    def body():
-        got = _call(func, "predict_feature_head")
-        if not isinstance(got, (tuple, list)) or len(got) != len(parts):
-            raise _Failed(f"predict_feature_head must return {len(parts)} answers ({'; '.join(parts)}); "
-                          f"got {_short(got)}")
-        first, right = None, 0
-        for i, (answer, digest, part, hint) in enumerate(zip(got, _FEATURE_HEAD_DIGESTS, parts, hints)):
-            try:
-                mine = answer_digest(f"predict_feature_head[{i}]", answer)
-            except TypeError as err:
-                first = first or (f"{part}: expected a number, text or a tuple of numbers; got "
-                                  f"{_short(answer)} ({err})")
-                continue
-            if mine == digest:
-                right += 1
-            else:
-                first = first or f"{part} is not right. Hint: {hint}"
-        if first is not None:
-            raise _Failed(first, right / len(parts))
-        return "every answer is right."
-
-    return _run("predict_feature_head", body)
+    return _judge_answers(func, "predict_feature_head", _FEATURE_HEAD_DIGESTS, parts, hints)
