@@ -7,10 +7,10 @@ Modules
 -------
 runtime   fast mode, seeds, versions (``setup`` for a lesson's first cell)
 data      offline loaders with checksums (Fashion-MNIST, the ECG, the flower photos)
-pretrained ImageNet weights offline, EfficientNet-Lite0 (lesson 06)
+pretrained ImageNet weights offline, EfficientNet-Lite0 (lesson 08)
 conv      reference convolution code and output sizes
 plotting  the course's plot style and image grids
-pipeline  arrays -> shuffled tf.data batches for fit (lessons 05-07)
+pipeline  arrays -> shuffled tf.data batches for fit (lessons 05 onwards)
 runs      a result over several seeds: mean, spread, curves
 arch      parameter and multiply-add counts, receptive fields (lesson 07)
 diagrams  block diagrams of architectures: boxes, arrows, skips, branches (lesson 07)

@@ -48,7 +48,7 @@ def lessons_dir() -> Path:
 
 
 def resolve_lessons(names) -> list[Path]:
-    """Map "01", "01_conv1d", "appendix_speed" or a path to notebooks; no names: all lessons and appendices."""
+    """Map "01", "01_convolution_1d", "convolution_1d", "appendix_speed" or a path to notebooks; no names: all lessons and appendices."""
     every = sorted(lessons_dir().glob("[0-9][0-9]_*.ipynb")) + sorted(lessons_dir().glob("appendix_*.ipynb"))
     if not names:
         return every
@@ -58,11 +58,11 @@ def resolve_lessons(names) -> list[Path]:
         if path.suffix == ".ipynb" and path.is_file():
             found.append(path.resolve())
             continue
-        matches = [p for p in every if p.stem == name or p.stem.startswith(f"{name}_")]
-        if len(matches) != 1:
+        match = handout.find_lesson(name, lessons_dir())
+        if match is None:
             known = ", ".join(p.stem for p in every) or "none"
             raise SystemExit(f"error: no single lesson matches {name!r}; lessons: {known}")
-        found.append(matches[0])
+        found.append(match)
     return found
 
 

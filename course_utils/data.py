@@ -388,7 +388,7 @@ def check_shipped_data() -> list[tuple[str, str, str]]:
 
 
 # --------------------------------------------------------------------------
-# flower photos (lesson 06)
+# flower photos (lesson 08)
 # --------------------------------------------------------------------------
 _FLOWER_CACHE: dict = {}
 

@@ -21,8 +21,9 @@ becomes "YOUR ANSWER HERE". Cells tagged ``solution`` (for example a cell that
 only discusses the solution) are dropped, and all outputs are cleared.
 
 Every cell keeps its nbformat cell id, and the handout records in its
-metadata (under ``"cnn_course"``) which lesson it comes from and a hash of its
-cells. ``python -m course_utils grade`` uses both: it recognises a returned
+metadata (under ``"cnn_course"``) which lesson it comes from, by a name that
+survives renumbering (:func:`lesson_slug`: ``"transfer_learning"``, not
+``"08_transfer_learning"``), and a hash of its cells. ``python -m course_utils grade`` uses both: it recognises a returned
 notebook's lesson from the metadata, not from the file name, and finds the
 student's solution cells by their ids.
 
@@ -43,7 +44,9 @@ __all__ = [
     "END",
     "METADATA_KEY",
     "SOLUTION_TAG",
+    "find_lesson",
     "handout_version",
+    "lesson_slug",
     "make_handout",
     "solution_regions",
     "write_handouts",
@@ -57,6 +60,76 @@ SOLUTION_TAG = "solution"
 METADATA_KEY = "cnn_course"
 
 _EXERCISE_HEADING = re.compile(r"^#+\s*(Exercise\b.*)$", re.MULTILINE)
+
+
+_NUMBER = re.compile(r"^\d\d_")
+
+
+def lesson_slug(name: str) -> str:
+    """The lesson's name without its number: the identifier handouts record.
+
+    Lessons are renumbered when the course grows (the transfer-learning lesson
+    was ``06_transfer_learning`` before it became ``08_transfer_learning``); a
+    handout records the slug, so a notebook handed out before a renumbering
+    still finds its lesson.
+
+    Parameters
+    ----------
+    name : str
+        A lesson's file name without ``.ipynb``, with or without its number.
+
+    Returns
+    -------
+    str
+        ``name`` without a leading two-digit number and underscore.
+
+    Examples
+    --------
+    >>> lesson_slug("08_transfer_learning"), lesson_slug("transfer_learning"), lesson_slug("appendix_speed")
+    ('transfer_learning', 'transfer_learning', 'appendix_speed')
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise TypeError(f"name must be a lesson's name such as '01_convolution_1d'; got {name!r}")
+    return _NUMBER.sub("", name.strip())
+
+
+def find_lesson(name, folder) -> Path | None:
+    """The one notebook in ``folder`` that ``name`` means, or None.
+
+    ``name`` may be a number (``"08"``), a file name without ``.ipynb``
+    (``"08_transfer_learning"``), a slug (``"transfer_learning"``), or the file
+    name a lesson had before a renumbering (``"06_transfer_learning"``: its slug
+    decides).
+
+    Parameters
+    ----------
+    name : str or int
+        What the user or a handout's metadata gives.
+    folder : path-like
+        A folder of lessons (``lessons/``).
+
+    Returns
+    -------
+    pathlib.Path or None
+        None when no notebook or more than one matches.
+
+    Examples
+    --------
+    >>> from course_utils.runtime import repo_root
+    >>> find_lesson("06_transfer_learning", repo_root() / "lessons").name
+    '08_transfer_learning.ipynb'
+    >>> find_lesson("01", repo_root() / "lessons").name
+    '01_convolution_1d.ipynb'
+    """
+    name = str(name).strip()
+    notebooks = sorted(Path(folder).glob("*.ipynb"))
+    for rule in (lambda p: p.stem == name,
+                 lambda p: name.isdigit() and p.stem.startswith(f"{name}_"),
+                 lambda p: bool(name) and lesson_slug(p.stem) == lesson_slug(name)):
+        matches = [p for p in notebooks if rule(p)]
+        if matches:
+            return matches[0] if len(matches) == 1 else None
+    return None
 
 
 def solution_regions(source: str, where: str = "cell"):
@@ -153,7 +226,8 @@ def make_handout(nb, lesson: str | None = None):
         A lesson as read by ``nbformat.read(path, as_version=4)``.
     lesson : str, optional
         The lesson's name, its file name without ``.ipynb``
-        (``"01_convolution_1d"``); recorded in the metadata.
+        (``"01_convolution_1d"``); its :func:`lesson_slug` is recorded in the
+        metadata.
 
     Returns
     -------
@@ -204,7 +278,7 @@ def make_handout(nb, lesson: str | None = None):
     out.metadata.pop("widgets", None)
     record = {"version": handout_version(out)}
     if lesson is not None:
-        record = {"lesson": lesson, **record}
+        record = {"lesson": lesson_slug(lesson), **record}
     out.metadata[METADATA_KEY] = record
     return out
 

@@ -1,6 +1,6 @@
 """ImageNet networks that work offline: weights, class names, EfficientNet-Lite0.
 
-The course ships three pretrained files in ``datasets/`` (lesson 06):
+The course ships three pretrained files in ``datasets/`` (lesson 08):
 
 * ``mobilenet_2_5_224_tf.h5`` and ``mobilenet_2_5_224_tf_no_top.h5``: Keras's own
   MobileNet (alpha 0.25) ImageNet weights, under the names

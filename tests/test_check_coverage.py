@@ -1,4 +1,4 @@
-"""Every check of lessons 01-07 is tested with a right answer and at least three wrong ones."""
+"""Every check of lessons 01-08 is tested with a right answer and at least three wrong ones."""
 
 import importlib
 import inspect
@@ -9,7 +9,7 @@ from course_utils import checks
 
 # lesson number -> the checks module named after its notebook
 MODULES = {"01": "convolution_1d", "02": "correlation_2d", "03": "filters_on_images",
-           "04": "conv2d_layer", "05": "fashion_mnist_cnn", "06": "transfer_learning",
+           "04": "conv2d_layer", "05": "fashion_mnist_cnn", "08": "transfer_learning",
            "07": "famous_architectures"}
 
 

@@ -22,7 +22,7 @@ import pytest
 from lessons_helpers import LESSONS, exercises, read
 
 from course_utils import grade
-from course_utils.handout import METADATA_KEY, make_handout
+from course_utils.handout import METADATA_KEY, lesson_slug, make_handout
 from course_utils.runtime import repo_root
 
 LESSON01 = next((p for p in LESSONS if p.name.startswith("01_")), None)
@@ -442,8 +442,27 @@ def test_handout_keeps_cell_ids_and_names_its_lesson(path):
     handout = make_handout(nb, lesson=path.stem)
     kept = [c.id for c in nb.cells if "solution" not in c.metadata.get("tags", [])]
     assert [c.id for c in handout.cells] == kept
-    assert handout.metadata[METADATA_KEY]["lesson"] == path.stem
+    assert handout.metadata[METADATA_KEY]["lesson"] == lesson_slug(path.stem)  # survives renumbering
     assert make_handout(nb, lesson=path.stem).metadata[METADATA_KEY] == handout.metadata[METADATA_KEY]
+
+
+def test_a_handout_made_before_the_renumbering_still_finds_its_lesson():
+    """Lesson 06 (transfer learning) became lesson 08; its old handouts named it '06_transfer_learning'
+    in their metadata and in their Colab badge."""
+    from course_utils.grade.submissions import _identify
+
+    path = repo_root() / "lessons" / "08_transfer_learning.ipynb"
+    old = make_handout(read(path), lesson="08_transfer_learning")
+    old.metadata[METADATA_KEY]["lesson"] = "06_transfer_learning"
+    old.cells[0].source = old.cells[0].source.replace("lessons/08_transfer_learning", "lessons/06_transfer_learning")
+    assert "lessons/06_transfer_learning.ipynb" in old.cells[0].source
+    no_metadata = copy.deepcopy(old)
+    del no_metadata.metadata[METADATA_KEY]
+    for nb in (old, no_metadata):
+        data = nbformat.writes(nb).encode()
+        item = _identify("ann", path, data, repo_root() / "lessons", {}, None)
+        assert item["status"] is None, item["why"]
+        assert item["lesson"].path == path
 
 
 def test_handout_of_a_notebook_without_ids_gets_stable_ones():

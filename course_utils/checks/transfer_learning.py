@@ -1,4 +1,4 @@
-"""Checks for the exercises of lesson 06 (``lessons/06_transfer_learning.ipynb``)."""
+"""Checks for the exercises of lesson 08 (``lessons/08_transfer_learning.ipynb``)."""
 
 from __future__ import annotations
 

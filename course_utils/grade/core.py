@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..handout import find_lesson
 from ..runtime import repo_root
 from .judge import Judge, _run_notebook
 from .kernel import Limits, containment, landlock_abi
@@ -101,11 +102,10 @@ def grade(submissions, out, lesson=None, limits: Limits | None = None, jobs: int
     lessons: dict[Path, Lesson] = {}
     expected = None
     if lesson is not None:
-        matches = [p for p in sorted(lessons_dir.glob("[0-9][0-9]_*.ipynb"))
-                   if p.stem == str(lesson) or p.stem.startswith(f"{lesson}_")]
-        if len(matches) != 1:
+        match = find_lesson(lesson, lessons_dir)
+        if match is None:
             raise ValueError(f"lesson={lesson!r} matches no single lesson in {str(lessons_dir)!r}")
-        expected = lessons[matches[0]] = load_lesson(matches[0])
+        expected = lessons[match] = load_lesson(match)
     raw = [(student, path, path.read_bytes()) for student, path in found]  # before any code runs
     items = [_identify(s, p, d, lessons_dir, lessons, expected) for s, p, d in raw]
     if expected is None and len({id(i["lesson"]) for i in items if i["lesson"]}) == 1:

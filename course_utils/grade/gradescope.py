@@ -24,6 +24,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from ..handout import find_lesson
 from ..runtime import repo_root
 
 __all__ = ["write_bundle", "run"]
@@ -85,11 +86,9 @@ def write_bundle(lesson, out) -> Path:
     'gradescope_01_convolution_1d.zip'
     """
     root = repo_root()
-    matches = [p for p in sorted((root / "lessons").glob("[0-9][0-9]_*.ipynb"))
-               if p.stem == str(lesson) or p.stem.startswith(f"{lesson}_")]
-    if len(matches) != 1:
+    path = find_lesson(lesson, root / "lessons")
+    if path is None:
         raise ValueError(f"lesson={lesson!r} matches no single lesson in {str(root / 'lessons')!r}")
-    path = matches[0]
     text = path.read_text(encoding="utf-8")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..handout import METADATA_KEY, handout_version, make_handout, solution_regions
+from ..handout import METADATA_KEY, find_lesson, handout_version, make_handout, solution_regions
 from ..runtime import COLAB_URL
 
 _log = logging.getLogger("course_utils.grade")
@@ -23,7 +23,7 @@ _DEF = re.compile(r"^\s*def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
 _CHECK_CALL = re.compile(r"^\s*checks\.(check_\w+)\(\s*([A-Za-z_]\w*)\s*\)\s*$", re.M)
 
 
-_BADGE = re.compile(re.escape(COLAB_URL) + r"lessons/(\d\d_[\w-]+)\.ipynb")
+_BADGE = re.compile(re.escape(COLAB_URL) + r"(?:lessons|exercises)/([\w-]+)\.ipynb")
 
 
 # An exercise cell that touches these may be trying to fool its check: the checks
@@ -284,12 +284,7 @@ def _merge(lesson: Lesson, submitted):
 # a folder of submissions
 # --------------------------------------------------------------------------
 def _find_lesson(name: str, lessons_dir: Path) -> Path | None:
-    exact = lessons_dir / f"{name}.ipynb"
-    if exact.is_file():
-        return exact
-    number = name.split("_")[0]
-    matches = sorted(p for p in lessons_dir.glob(f"{number}_*.ipynb") if number.isdigit())
-    return matches[0] if len(matches) == 1 else None
+    return find_lesson(name, lessons_dir)  # by slug: a handout from before a renumbering still finds its lesson
 
 
 def _identify(student, path, data, lessons_dir, lessons, expected):

@@ -1,4 +1,4 @@
-"""Lesson 06's exercise checks: correct for right answers, 'not yet' with a hint, never the answer."""
+"""Lesson 08's exercise checks: correct for right answers, 'not yet' with a hint, never the answer."""
 
 import numpy as np
 import pytest
