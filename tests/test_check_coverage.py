@@ -1,16 +1,24 @@
-"""Every check of lessons 01-08 is tested with a right answer and at least three wrong ones."""
+"""Every check of every lesson is tested with a right answer and at least three wrong ones."""
 
 import importlib
+import importlib.util
 import inspect
 
 import pytest
+from lessons_helpers import LESSONS
 
 from course_utils import checks
+from course_utils.handout import lesson_slug
 
-# lesson number -> the checks module named after its notebook
-MODULES = {"01": "convolution_1d", "02": "correlation_2d", "03": "filters_on_images",
-           "04": "conv2d_layer", "05": "fashion_mnist_cnn", "08": "transfer_learning",
-           "07": "famous_architectures"}
+# lesson number -> the checks module named after its notebook (lessons/08_transfer_learning.ipynb:
+# checks.transfer_learning, tested in tests/test_checks_lesson08.py); every numbered lesson has one.
+MODULES = {p.name[:2]: lesson_slug(p.stem) for p in LESSONS}
+
+
+def test_every_numbered_lesson_has_a_checks_module_and_its_tests():
+    for number, slug in MODULES.items():
+        assert hasattr(checks, slug), f"lesson {number}: no course_utils/checks/{slug}.py listed in checks/__init__.py"
+        assert importlib.util.find_spec(f"test_checks_lesson{number}"), f"no tests/test_checks_lesson{number}.py"
 
 
 @pytest.mark.parametrize("number", sorted(MODULES))

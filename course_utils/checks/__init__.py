@@ -21,7 +21,9 @@ from . import (
     famous_architectures,
     fashion_mnist_cnn,
     filters_on_images,
+    training_deep_cnn,
     transfer_learning,
+    what_cnn_learns,
 )
 from ._core import CORRECT, NOT_YET, CheckResult
 from .conv2d_layer import *  # noqa: F403
@@ -30,8 +32,11 @@ from .correlation_2d import *  # noqa: F403
 from .famous_architectures import *  # noqa: F403
 from .fashion_mnist_cnn import *  # noqa: F403
 from .filters_on_images import *  # noqa: F403
+from .training_deep_cnn import *  # noqa: F403
 from .transfer_learning import *  # noqa: F403
+from .what_cnn_learns import *  # noqa: F403
 
 __all__ = ["CORRECT", "NOT_YET", "CheckResult"]
-for _module in (convolution_1d, correlation_2d, filters_on_images, conv2d_layer, fashion_mnist_cnn, transfer_learning, famous_architectures):
+for _module in (convolution_1d, correlation_2d, filters_on_images, conv2d_layer, fashion_mnist_cnn,
+                training_deep_cnn, famous_architectures, transfer_learning, what_cnn_learns):
     __all__ += _module.__all__
