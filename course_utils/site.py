@@ -47,7 +47,8 @@ __all__ = [
 README_SECTIONS_LEFT_OUT = ("For maintainers", "Layout")
 
 GITHUB_URL = f"https://github.com/{REPO_SLUG}"
-_BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(([^)\s]+)\)")
+# A Colab badge: the image badge (the README) or the lessons' text link **[Open in Colab](URL)**.
+_BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(([^)\s]+)\)|\*\*\[Open in Colab\]\(([^)\s]+)\)\*\*")
 _NBVAL_MARKER = re.compile(r"^# NBVAL_\w+[ \t]*\n?")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
@@ -240,7 +241,7 @@ def site_notebook(nb, name: str):
             source = cell.source
             badge = _BADGE.search(source)
             if badge:
-                colab = badge.group(1)
+                colab = badge.group(1) or badge.group(2)
                 links = _links_html(colab, f"../notebooks/{name}")
                 source = (source[: badge.start()] + source[badge.end():]).lstrip("\n")
             if not linked and re.search(r"^#\s", source, re.MULTILINE):
@@ -346,7 +347,7 @@ def home_page(readme: str, lessons) -> str:
         return f"| {number} | [{title}](lessons/{found[0]}) |{rest}"
 
     text = re.sub(r"^\| (\d\d) \|([^|\n]*)\|(.*)$", lesson_row, readme, flags=re.MULTILINE)
-    text = _BADGE.sub(lambda m: f"[Open in Colab]({m.group(1)})", text)
+    text = _BADGE.sub(lambda m: f"[Open in Colab]({m.group(1) or m.group(2)})", text)
     kept = [body for heading, body in _sections(text) if heading not in README_SECTIONS_LEFT_OUT]
     text = _LINK.sub(link, "".join(kept)).rstrip() + "\n"
     text += (

@@ -76,8 +76,11 @@ def run_cell(source, namespace):
 def setup_namespace(nb):
     """What an exercise cell can use: the names the lesson's setup cell defines."""
     namespace = {}
-    run_cell(next(c for c in nb.cells if c.cell_type == "code").source, namespace)
-    return namespace
+    for cell in (c for c in nb.cells if c.cell_type == "code"):  # the Colab cell, then the set-up cell
+        run_cell(cell.source, namespace)
+        if "course_utils.setup(" in cell.source:
+            return namespace
+    raise AssertionError("no set-up cell (course_utils.setup(...))")
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
@@ -91,7 +94,7 @@ def test_checks_say_correct_for_solution_and_not_yet_for_stub(path):
     assert len(handout_cells) == len(pairs) and len(stubbed) == 0
     for (solution, check), stub in zip(pairs, handout_cells):
         assert check is not None, f"no check cell after:\n{solution.source}"
-        assert check.source.startswith("# NBVAL_CHECK_OUTPUT"), "check cells are compared by nbval"
+        assert "nbval-check-output" in check.metadata.get("tags", []), "check cells are compared by nbval"
         namespace = setup_namespace(nb)
         run_cell(solution.source, namespace)
         assert run_cell(check.source, namespace).startswith(checks.CORRECT)

@@ -90,8 +90,9 @@ class Lesson:
         ``handout.handout_version`` of that handout.
     exercises : list of Exercise
     plan : list of (str, str)
-        What runs, in order: ``("setup", cell_id)`` for the lesson's set-up
-        cell (its first code cell), then ``("exercise", solution_id)`` for
+        What runs, in order: ``("setup", cell_id)`` for each of the lesson's
+        set-up cells (its code cells up to the one that calls
+        ``course_utils.setup(``: the Colab cell, then the set-up cell), then ``("exercise", solution_id)`` for
         each exercise, whose check runs after it. Nothing else runs: exercise
         and check cells need only what the set-up cell defines (a course
         convention that ``tests/test_handout.py`` enforces), and the lesson's
@@ -193,7 +194,9 @@ def load_lesson(path) -> Lesson:
         title = None
     if not exercises:
         raise ValueError(f"{path.name}: no exercise cells (### BEGIN SOLUTION in a code cell)")
-    plan = [("setup", code[0].id)] if code[0].id not in solution else []
+    # The set-up cells: the Colab cell (which does nothing off Colab) and the set-up cell proper.
+    last = next((i for i, c in enumerate(code) if "course_utils.setup(" in c.source), 0)
+    plan = [("setup", c.id) for c in code[: last + 1] if c.id not in solution]
     plan += [("exercise", e.solution_id) for e in exercises]
     return Lesson(path.stem, path, handout, handout_version(handout), exercises, plan, answer_ids)
 
