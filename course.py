@@ -3,7 +3,9 @@
 
 Needs nothing but Python 3.10+ with pip and venv:
 
-    python3 course.py lab            # make .venv if needed, install, open JupyterLab on lessons/
+    python3 course.py lab            # make .venv if needed, install, open JupyterLab on your
+                                     # workspace/: your own copies of the exercise notebooks
+    python3 course.py lab --solutions  # the lessons with their solutions (lessons/) instead
     python3 course.py test           # make or reuse .venv, run every test (fast mode)
     python3 course.py test --complete  # maintainers: complete run, strict output comparison
     python3 course.py test --oldest    # maintainers: the same tests with the oldest versions
@@ -19,8 +21,10 @@ running them again is quick. Arguments after the command go to JupyterLab
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -106,6 +110,10 @@ def ensure_env(oldest: bool = False) -> Path:
 
 
 _ROOT_FLAGS = ("--ServerApp.root_dir", "--notebook-dir", "--ServerApp.notebook_dir", "--NotebookApp.notebook_dir")
+EXERCISES = ROOT / "exercises"
+WORKSPACE = ROOT / "workspace"
+#: In the workspace: which version of each exercise notebook was copied there.
+MANIFEST = ".course-workspace.json"
 
 
 def lab_root(extra: list[str]) -> Path | None:
@@ -120,13 +128,97 @@ def lab_root(extra: list[str]) -> Path | None:
     return None
 
 
+def lab_plan(extra: list[str]) -> tuple[Path, list[str], bool]:
+    """What ``lab`` serves: ``(folder, JupyterLab's arguments, whether to seed it from exercises/)``.
+
+    By default the workspace (``workspace/``, seeded); ``--workspace=DIR`` a workspace of
+    your own (seeded); ``--solutions`` the lessons with their solutions; a JupyterLab
+    root (``--ServerApp.root_dir=DIR``, ``--notebook-dir=DIR``) wins over all and is
+    served as it is.
+    """
+    rest, workspace, solutions = [], None, False
+    args = iter(extra)
+    for arg in args:
+        if arg == "--solutions":
+            solutions = True
+        elif arg.startswith("--workspace="):
+            workspace = Path(arg.split("=", 1)[1]).expanduser()
+        elif arg == "--workspace":
+            value = next(args, None)
+            if value is None:
+                sys.exit("--workspace needs a folder: --workspace=DIR")
+            workspace = Path(value).expanduser()
+        else:
+            rest.append(arg)
+    root = lab_root(rest)
+    if root is not None:
+        return root, rest, False
+    if solutions:
+        root, seed = ROOT / "lessons", False
+    else:
+        root, seed = (workspace or WORKSPACE).resolve(), True
+    return root, [f"--ServerApp.root_dir={root}", *rest], seed
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def seed_workspace(workspace: Path, exercises: Path = EXERCISES) -> list[str]:
+    """Bring a workspace up to date with ``exercises/``; return what to tell the student.
+
+    A notebook missing from the workspace is copied (so deleting one gives a fresh copy
+    next time); one the student has not changed since it was copied is replaced by a
+    newer version; one the student changed is never touched: they are told once that
+    ``exercises/`` has a newer version. The manifest ``.course-workspace.json`` records
+    the hash of each copy as it was written.
+    """
+    workspace.mkdir(parents=True, exist_ok=True)
+    manifest_path = workspace / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        assert isinstance(manifest, dict)
+    except (OSError, ValueError, AssertionError):
+        manifest = {}
+    notes, copied, updated = [], [], []
+    for source in sorted(exercises.glob("*.ipynb")):
+        target, new = workspace / source.name, _digest(source)
+        entry = manifest.get(source.name) if isinstance(manifest.get(source.name), dict) else {}
+        if not target.exists():
+            shutil.copyfile(source, target)
+            copied.append(source.name)
+            entry = {"copied": new}
+        else:
+            current = _digest(target)
+            if current == new:
+                entry = {"copied": new}
+            elif current == entry.get("copied"):  # untouched since it was copied: take the new one
+                shutil.copyfile(source, target)
+                updated.append(source.name)
+                entry = {"copied": new}
+            elif entry.get("announced") != new:
+                notes.append(f"  {source.name}: exercises/ has a newer version; yours, which you "
+                             "changed, is kept. To take the new one, rename yours and start again.")
+                entry = {**entry, "announced": new}
+        manifest[source.name] = entry
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if copied:
+        notes.insert(0, f"  copied into your workspace: {', '.join(copied)}")
+    if updated:
+        notes.insert(0, f"  updated (you had not changed them): {', '.join(updated)}")
+    return notes
+
+
 def cmd_lab(python: Path, extra: list[str]) -> int:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"))
-    root = lab_root(extra)
-    cmd = [python, "-m", "jupyter", "lab", *extra]
-    if root is None:  # by default, the lessons; a folder of your own with --ServerApp.root_dir=DIR
-        root = ROOT / "lessons"
-        cmd.insert(4, f"--ServerApp.root_dir={root}")
+    root, args, seed = lab_plan(extra)
+    if seed:
+        notes = seed_workspace(root)
+        print(f"Your workspace: {root} (your own copies of the exercise notebooks; the lessons with "
+              "their solutions: python3 course.py lab --solutions)", flush=True)
+        for note in notes:
+            print(note, flush=True)
+    cmd = [python, "-m", "jupyter", "lab", *args]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         cmd.append("--allow-root")  # containers and CI machines often run as root
     print("+", " ".join(str(c) for c in cmd), flush=True)

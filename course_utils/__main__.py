@@ -4,6 +4,8 @@ Commands
 --------
 doctor    versions, Keras backend, devices, data present with good checksums
 handout   student notebooks without solutions (default: build/handouts/)
+exercises the students' notebooks in exercises/ (committed): each lesson without its
+          solutions, with its figures; `exercises --check` only says which are out of date
 run       execute lessons top to bottom in a fresh kernel (a complete run) and save
           their outputs in place
 grade     execute and score a folder of student notebooks in contained kernels,
@@ -125,6 +127,34 @@ def cmd_handout(args) -> int:
     out = Path(args.out)
     for path in handout.write_handouts(lessons, out):
         print(f"wrote {path}")
+    return 0
+
+
+def exercises_dir() -> Path:
+    return repo_root() / "exercises"
+
+
+def cmd_exercises(args) -> int:
+    lessons = resolve_lessons(args.lessons)
+    if args.check:
+        stale = handout.stale_exercise_notebooks(lessons, exercises_dir())
+        if args.lessons:  # only the named ones
+            stale = [name for name in stale if name in {p.name for p in lessons}]
+        for name in stale:
+            print(f"out of date: exercises/{name}")
+        if stale:
+            print("regenerate them with: python -m course_utils exercises")
+        return 1 if stale else 0
+    written = handout.write_exercise_notebooks(lessons, exercises_dir())
+    for path in written:
+        print(f"wrote {path.relative_to(repo_root()).as_posix()}")
+    if not args.lessons:  # a lesson renamed or removed: its old exercise notebook goes
+        names = {p.name for p in lessons}
+        for path in sorted(exercises_dir().glob("*.ipynb")):
+            if path.name not in names:
+                path.unlink()
+                print(f"removed {path.relative_to(repo_root()).as_posix()} (no such lesson)")
+    print(f"{len(written)} exercise notebook(s) written, {len(lessons) - len(written)} already up to date")
     return 0
 
 
@@ -257,6 +287,10 @@ def main(argv=None) -> int:
     p.add_argument("lessons", nargs="*", help="lesson numbers or files (default: all)")
     p.add_argument("--out", default=str(repo_root() / "build" / "handouts"),
                    help="output folder (default: build/handouts)")
+    p = sub.add_parser("exercises", help="write the students' notebooks into exercises/ (from lessons/)")
+    p.add_argument("lessons", nargs="*", help="lesson numbers or files (default: all)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 and name the exercise notebooks that are out of date")
     p = sub.add_parser("run", help="execute lessons in a complete run (COURSE_FAST=0) and save their outputs")
     p.add_argument("lessons", nargs="*", help="lesson numbers or files (default: all)")
     p.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
@@ -296,7 +330,7 @@ def main(argv=None) -> int:
     p = sub.add_parser("fork", help="point badges, set-up cells and links at a fork OWNER/NAME")
     p.add_argument("slug", help="the fork's GitHub repository, OWNER/NAME")
     args = parser.parse_args(argv)
-    commands = {"check": cmd_check, "fork": cmd_fork, "doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run,
+    commands = {"exercises": cmd_exercises, "check": cmd_check, "fork": cmd_fork, "doctor": cmd_doctor, "handout": cmd_handout, "run": cmd_run,
                 "grade": cmd_grade, "bench": cmd_bench, "site": cmd_site}
     return commands[args.command](args)
 

@@ -29,6 +29,12 @@ student's solution cells by their ids.
 
 Instructors who use nbgrader can take the lessons as they are: the markers
 are the ones its ``ClearSolutions`` preprocessor looks for.
+
+The *exercise notebooks* in ``exercises/`` (:func:`make_exercise_notebook`,
+``python -m course_utils exercises``) are what students open: a handout that
+keeps the teaching cells' outputs and figures, so that it reads well on GitHub
+and Colab, with its Colab link pointing at itself. They are committed, and a
+test regenerates them and compares the bytes.
 """
 
 from __future__ import annotations
@@ -41,14 +47,19 @@ from pathlib import Path
 
 __all__ = [
     "BEGIN",
+    "CHECK_GUARD",
     "END",
     "METADATA_KEY",
     "SOLUTION_TAG",
+    "exercise_notebook_text",
     "find_lesson",
     "handout_version",
     "lesson_slug",
+    "make_exercise_notebook",
     "make_handout",
     "solution_regions",
+    "stale_exercise_notebooks",
+    "write_exercise_notebooks",
     "write_handouts",
 ]
 
@@ -281,6 +292,176 @@ def make_handout(nb, lesson: str | None = None):
         record = {"lesson": lesson_slug(lesson), **record}
     out.metadata[METADATA_KEY] = record
     return out
+
+
+#: What a check cell of an exercise notebook starts with: run before the set-up cells,
+#: a check would otherwise stop with "NameError: name 'checks' is not defined".
+CHECK_GUARD = (
+    'if "checks" not in globals():\n'
+    '    raise RuntimeError("Run the set-up cells first: the first two code cells of this notebook.")\n'
+)
+_EXERCISES_HEADING = re.compile(r"^##\s+Exercises\b", re.MULTILINE)
+_STUDENT_NOTE = (
+    "*Your copy: write your answers where a cell says `YOUR CODE HERE` (or `YOUR ANSWER HERE`); "
+    "the check cell below each exercise says whether it is right. The lesson with its solutions "
+    "is in `lessons/` of the course.*"
+)
+
+
+def make_exercise_notebook(nb, lesson: str):
+    """Return the student's version of lesson ``nb``: a handout that keeps the lesson's figures.
+
+    Like :func:`make_handout` (solutions replaced by stubs, cells tagged
+    ``solution`` dropped, cell ids kept, the lesson's slug and handout version
+    in the metadata, so ``python -m course_utils grade`` accepts it), except that
+
+    - the outputs of the teaching cells (code cells above the ``## Exercises``
+      heading that are neither an exercise nor a check) are kept, with their
+      execution counts, so the notebook reads as the lesson does;
+    - every cell from the ``## Exercises`` heading on, and every exercise and
+      check cell, has no output;
+    - each check cell starts with :data:`CHECK_GUARD`, which asks for the set-up
+      cells when they have not run;
+    - nbval's tags (``nbval-check-output``, ...) are left out: they are the
+      course's tests, not the student's;
+    - the Colab link in the first cell opens ``exercises/<file>``, followed by a
+      short note on where answers go.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A lesson, with its outputs.
+    lesson : str
+        Its file name without ``.ipynb`` (``"01_convolution_1d"``).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("# Lesson 99 · Adding"),
+    ...     nbformat.v4.new_code_cell("print(2)", outputs=[nbformat.v4.new_output("stream", text="2\\n")]),
+    ...     nbformat.v4.new_markdown_cell("## Exercises\\n### Exercise 1: add"),
+    ...     nbformat.v4.new_code_cell("def add(a, b):\\n    ### BEGIN SOLUTION\\n    ...\\n    ### END SOLUTION"),
+    ...     nbformat.v4.new_code_cell("checks.check_add(add)")])
+    >>> ex = make_exercise_notebook(nb, "99_adding")
+    >>> ex.cells[1].outputs[0]["text"], ex.metadata["cnn_course"]["lesson"]
+    ('2\\n', 'adding')
+    >>> print(ex.cells[4].source.splitlines()[-1])
+    checks.check_add(add)
+    """
+    from .runtime import COLAB_URL
+
+    if not isinstance(lesson, str) or not lesson.strip():
+        raise ValueError(f"lesson must be a lesson's name such as '01_convolution_1d'; got {lesson!r}")
+    handout = make_handout(nb, lesson=lesson)
+    original = {c.get("id"): c for c in nb.cells}
+    solution_ids = {c.get("id") for c in nb.cells if c.cell_type == "code" and solution_regions(c.source)}
+    in_exercises = False
+    for cell in handout.cells:
+        if cell.cell_type == "markdown":
+            in_exercises = in_exercises or bool(_EXERCISES_HEADING.search(cell.source))
+            continue
+        if cell.cell_type != "code":
+            continue
+        tags = [t for t in cell.metadata.get("tags", []) if not t.startswith("nbval-")]  # test-harness tags
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
+        is_check = "checks.check_" in cell.source
+        if is_check and not cell.source.startswith(CHECK_GUARD):
+            cell.source = CHECK_GUARD + cell.source
+        source = original.get(cell.get("id"))
+        if in_exercises or is_check or cell.get("id") in solution_ids or source is None:
+            cell.outputs, cell.execution_count = [], None
+        else:
+            cell.outputs = copy.deepcopy(source.get("outputs", []))
+            cell.execution_count = source.get("execution_count")
+    first = handout.cells[0] if handout.cells else None
+    if first is not None and first.cell_type == "markdown":
+        lesson_url = f"{COLAB_URL}lessons/{lesson}.ipynb"
+        if lesson_url in first.source:
+            source = first.source.replace(lesson_url, f"{COLAB_URL}exercises/{lesson}.ipynb")
+            head, sep, tail = source.partition("\n")
+            first.source = f"{head}\n\n{_STUDENT_NOTE}\n{tail}" if sep and "Open in Colab" in head else source
+    return handout
+
+
+def exercise_notebook_text(lesson) -> str:
+    """The exact text of ``exercises/<name>.ipynb`` for a lesson file (what is committed).
+
+    Parameters
+    ----------
+    lesson : path-like
+        A lesson notebook.
+
+    Returns
+    -------
+    str
+        nbformat's JSON (sorted keys, one-space indent) and a final newline.
+    """
+    import nbformat
+
+    lesson = Path(lesson)
+    nb = make_exercise_notebook(nbformat.read(lesson, as_version=4), lesson.stem)
+    nbformat.validate(nb)
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_exercise_notebooks(lessons, out_dir) -> list[Path]:
+    """Write the exercise notebook of each lesson into ``out_dir`` (same file names).
+
+    Files whose text would not change are not rewritten.
+
+    Parameters
+    ----------
+    lessons : iterable of path-like
+    out_dir : path-like
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (changed or new).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for lesson in lessons:
+        lesson = Path(lesson)
+        target = out_dir / lesson.name
+        text = exercise_notebook_text(lesson)
+        if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
+            target.write_bytes(text.encode("utf-8"))
+            written.append(target)
+    return written
+
+
+def stale_exercise_notebooks(lessons, out_dir) -> list[str]:
+    """Which exercise notebooks in ``out_dir`` differ from what their lessons give.
+
+    Parameters
+    ----------
+    lessons : iterable of path-like
+    out_dir : path-like
+
+    Returns
+    -------
+    list of str
+        File names that are missing or out of date, and notebooks in
+        ``out_dir`` that no lesson makes; empty when all are in sync.
+    """
+    out_dir = Path(out_dir)
+    lessons = [Path(p) for p in lessons]
+    stale = [p.name for p in lessons if not (out_dir / p.name).is_file()
+             or (out_dir / p.name).read_bytes() != exercise_notebook_text(p).encode("utf-8")]
+    names = {p.name for p in lessons}
+    stale += sorted(p.name for p in out_dir.glob("*.ipynb") if p.name not in names)
+    return stale
 
 
 def write_handouts(lessons, out_dir) -> list[Path]:
