@@ -308,8 +308,8 @@ def conv_chain(model, layer_name: str) -> list:
     ``AveragePooling2D`` layers in the model's order, up to and including
     ``layer_name``. Right for networks whose spatial layers all lie on one path
     (plain stacks and residual networks such as EfficientNet-Lite0, whose
-    shortcuts hold no convolution); all layers must use ``"same"`` padding for
-    :func:`unit_field`.
+    shortcuts hold no convolution); all layers with kernels larger than 1 must
+    use ``"same"`` padding for :func:`unit_field`.
 
     Parameters
     ----------
@@ -353,7 +353,8 @@ def unit_field(chain, index: int, size: int) -> tuple:
     Parameters
     ----------
     chain : list of (kernel, stride) or (kernel, stride, padding)
-        As :func:`conv_chain` returns, input side first; padding must be "same".
+        As :func:`conv_chain` returns, input side first; padding must be "same"
+        (or anything for a kernel of 1, which needs no padding).
     index : int
         The unit's row (or column) in the last layer's output.
     size : int
@@ -376,8 +377,8 @@ def unit_field(chain, index: int, size: int) -> tuple:
     sizes, steps = [size], []
     for entry in chain:
         k, s = _positive_int("kernel", entry[0]), _positive_int("stride", entry[1])
-        if len(entry) > 2 and entry[2] != "same":
-            raise ValueError(f"unit_field follows 'same' padding only; got {entry[2]!r}")
+        if len(entry) > 2 and entry[2] != "same" and k > 1:  # a 1x1 kernel pads nothing either way
+            raise ValueError(f"unit_field follows 'same' padding only (or kernels of 1); got {entry[2]!r}")
         n_in = sizes[-1]
         n_out = -(-n_in // s)
         before = max((n_out - 1) * s + k - n_in, 0) // 2

@@ -150,5 +150,6 @@ def test_unit_field_matches_the_gradient_support_of_a_keras_stack():
 def test_unit_field_rejects_valid_padding_and_bad_indices():
     with pytest.raises(ValueError, match="same"):
         interpret.unit_field([(3, 1, "valid")], 0, 8)
+    assert interpret.unit_field([(1, 1, "valid"), (3, 2, "same")], 1, 8) == (2, 4)  # pads after: rows 2 to 4
     with pytest.raises(ValueError, match="index"):
         interpret.unit_field([(3, 2)], 4, 8)
