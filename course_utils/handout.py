@@ -188,6 +188,8 @@ def solution_regions(source: str, where: str = "cell"):
 def _replace_regions(source: str, stub, where: str) -> str:
     lines = source.splitlines()
     regions = solution_regions(source, where)
+    if not regions:
+        return source  # as it is, to the last newline
     for begin, end in reversed(regions):
         indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
         lines[begin : end + 1] = [indent + s for s in stub]

@@ -285,11 +285,12 @@ def check_edge_threshold(func) -> CheckResult:
         ``func(magnitude, fraction)`` with a 2D float array ``magnitude``
         (H, W; any shape) and a float ``0 < fraction < 1`` must return one
         finite number ``t`` for which the pixels with ``magnitude > t`` are the
-        ``n = round(fraction * magnitude.size)`` strongest (the check uses
-        fractions for which ``fraction * magnitude.size`` is a whole number on
-        paper; in floating point it may fall just below or above it). Where pixels tie so that exactly ``n`` is impossible,
-        ``t`` keeps fewer, never more: none of the tied pixels at the boundary
-        (a flat image keeps none).
+        n strongest, n the share ``fraction`` of all pixels rounded to the
+        nearest whole number (the check uses fractions for which
+        ``fraction * magnitude.size`` is a whole number on paper; in floating
+        point it may fall just below or above it). Where pixels tie so that
+        exactly n is impossible, ``t`` keeps fewer, never more: none of the
+        tied pixels at the boundary (a flat image keeps none).
 
     Returns
     -------

@@ -273,7 +273,7 @@ def check_precision_recall(func) -> CheckResult:
 
     Examples
     --------
-    >>> check_precision_recall(lambda cm: (cm.diagonal() / cm.sum(), cm.diagonal() / cm.sum()))  # doctest: +ELLIPSIS
+    >>> check_precision_recall(lambda cm: (np.zeros(len(cm)), np.zeros(len(cm))))  # doctest: +ELLIPSIS
     ❌ Not yet (precision_recall): ...
     CheckResult(ok=False)
     """
