@@ -171,7 +171,9 @@ def test_every_lesson_has_the_same_colab_block():
 
 
 def test_ruff_is_clean():
-    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+    # exercises/ is generated from the linted lessons, and its stubs leave names undefined
+    # on purpose (a prediction's `return a, b` after the stub's raise).
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--extend-exclude", "exercises", "."],
                          cwd=repo_root(), capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
 
