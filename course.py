@@ -202,6 +202,8 @@ def seed_workspace(workspace: Path, exercises: Path = EXERCISES) -> list[str]:
                 entry = {**entry, "announced": new}
         manifest[source.name] = entry
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if not any(exercises.glob("*.ipynb")):
+        notes.append(f"  no exercise notebooks in {exercises}: is this a clone of the course?")
     if copied:
         notes.insert(0, f"  copied into your workspace: {', '.join(copied)}")
     if updated:

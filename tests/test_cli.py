@@ -41,6 +41,15 @@ def test_run_rejects_unknown_lesson():
     assert out.returncode != 0 and "no single lesson matches '42'" in out.stderr
 
 
+def test_exercises_command_checks_and_writes(tmp_path):
+    """`exercises --check` says whether exercises/ is in sync; the freshness test's remedy is this command."""
+    out = subprocess.run([sys.executable, "-m", "course_utils", "exercises", "--check", "01"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    out = subprocess.run([sys.executable, "-m", "course_utils", "exercises", "42"], capture_output=True, text=True)
+    assert out.returncode != 0 and "no single lesson matches '42'" in out.stderr
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
