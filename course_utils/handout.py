@@ -304,9 +304,9 @@ CHECK_GUARD = (
 )
 _EXERCISES_HEADING = re.compile(r"^##\s+Exercises\b", re.MULTILINE)
 _STUDENT_NOTE = (
-    "*Your copy: write your answers where a cell says `YOUR CODE HERE` (or `YOUR ANSWER HERE`); "
-    "the check cell below each exercise says whether it is right. The lesson with its solutions "
-    "is in `lessons/` of the course.*"
+    "*The exercise version of the lesson: write your answers where a cell says `YOUR CODE HERE` "
+    "(or `YOUR ANSWER HERE`), and run the check cell below each exercise to see whether it is "
+    "right. The version with the solutions is in the course's `lessons/` folder.*"
 )
 
 
