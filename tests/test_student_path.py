@@ -146,34 +146,59 @@ def test_exercise_notebook_is_the_handout_with_the_lessons_figures(lesson):
 
 
 # ---------------------------------------------------------------- Run All
+def _exercise_section(nb) -> int:
+    """Index of the "## Exercises" heading (len(nb.cells) if none)."""
+    return next((i for i, c in enumerate(nb.cells)
+                 if c.cell_type == "markdown" and re.search(r"^## Exercises", c.source, re.M)), len(nb.cells))
+
+
+def _is_exercise_or_check(cell) -> bool:
+    return cell.cell_type == "code" and ("NotImplementedError(" in cell.source or "checks.check_" in cell.source)
+
+
 def _run_all_part(path):
     """Run what "Run All" runs in an exercise notebook beyond the lesson's own teaching cells.
 
-    The teaching cells are the lesson's, byte for byte (tested above), and nbval runs them
-    in the lesson with the same set-up (fast mode); none of them comes after an exercise.
-    So this runs, in a fresh kernel in fast mode, in an empty folder as a workspace is,
-    the two set-up cells and every code cell from the first exercise on (exercise stubs,
-    checks, anything between them). A check cell run before the set-up cells comes first.
+    The teaching cells are the lesson's, byte for byte, and nbval runs them in the lesson
+    with the same set-up (fast mode); none of them uses a name an exercise defines (both
+    tested below). So this runs, in a fresh kernel in fast mode, in an empty folder as a
+    workspace is: the two set-up cells, the exercises and checks met before the exercise
+    section (a prediction at the start of a lesson), and every code cell of the exercise
+    section. A check cell run before the set-up cells comes first.
     """
     from nbclient import NotebookClient
 
     nb = read(path)
     code = [c for c in nb.cells if c.cell_type == "code"]
     setup_end = next(i for i, c in enumerate(code) if "course_utils.setup(" in c.source)
-    start = next((i for i, c in enumerate(nb.cells)
-                  if (c.cell_type == "markdown" and re.search(r"^## Exercises", c.source, re.M))
-                  or "NotImplementedError(" in c.source or "checks.check_" in c.source), len(nb.cells))
-    assert all(not solution_regions(c.source) for c in nb.cells[:start])
+    section = _exercise_section(nb)
     run = copy.deepcopy(nb)
     early = [copy.deepcopy(c) for c in code if "checks.check_" in c.source][:1]
     for cell in early:  # before the set-up cells: the guard's message, not a NameError
         cell.metadata["tags"] = ["raises-exception"]
-    run.cells = early + code[: setup_end + 1] + [c for c in nb.cells[start:] if c.cell_type == "code"]
+    run.cells = (early + code[: setup_end + 1] + [c for c in nb.cells[:section] if _is_exercise_or_check(c)]
+                 + [c for c in nb.cells[section:] if c.cell_type == "code"])
     workdir = ROOT / "build" / "student_path" / path.stem
     workdir.mkdir(parents=True, exist_ok=True)
     NotebookClient(run, timeout=300, kernel_name="python3", allow_errors=False,
                    resources={"metadata": {"path": str(workdir)}}).execute()
     return run, len(early)
+
+
+@pytest.mark.parametrize("lesson", NOTEBOOKS, ids=lambda p: p.stem)
+def test_teaching_cells_never_use_what_an_exercise_defines(lesson):
+    """So a stub cannot break "Run All" in the teaching cells, nor a solution shape their outputs."""
+    nb = read(lesson)
+    section = _exercise_section(nb)
+    defined = set()
+    for i, cell in enumerate(nb.cells[:section]):
+        if cell.cell_type != "code":
+            continue
+        if solution_regions(cell.source):
+            defined |= set(re.findall(r"^def (\w+)\(", cell.source, re.M))
+        elif "checks.check_" not in cell.source:
+            used = {name for name in defined if re.search(rf"\b{name}\b", cell.source)}
+            assert not used, f"cell {i} (a teaching cell) uses {used}, which an exercise defines"
 
 
 @pytest.fixture(scope="module")
