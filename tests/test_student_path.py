@@ -59,6 +59,9 @@ SHARED = {
     ("05", "layers.Flatten(),"): "the deck's CNN; exercise 4 changes its first layer",
     ("05", 'layers.Dense(10, activation="softmax"),'): "the deck's CNN; exercise 4 changes its first layer",
     ("05", "layers.ReLU(),"): "the deck's CNN; exercise 4 changes its first layer",
+    ("06", "return dx, dw"): ("section 5's 1-D backward pass returns the same pair; exercise 3 asks for "
+                          "the 2-D one, where the flip and the full size along both axes are the question"),
+    ("06", "dx = np.zeros_like(x)"): "section 5's 1-D max-pool backward starts the same way; exercise 5 is 2-D",
     ("08", "return sum(int(np.prod(w.shape)) for w in model.trainable_weights)"):
         "the lesson's n_trainable; exercise 1 asks for the freezing, and returns the count as a convenience",
     ("08", "rng = np.random.default_rng(seed)"): "seeding, as everywhere in the course",
