@@ -158,8 +158,16 @@ def test_batchnorm_constant_channel_gives_beta():
 
 # ---------------------------------------------------------------- exercise: conv backward
 def conv_backward(x, w, dz):
-    dx = convolve2d(dz, w, "full")
-    dw = correlate2d(x, dz, "valid")
+    """Slicing over the kernel's positions: weight (a, b) met the pixels x[a:a + zh, b:b + zw]."""
+    x, w, dz = (np.asarray(a, dtype=float) for a in (x, w, dz))
+    kh, kw = w.shape
+    zh, zw = dz.shape
+    dx = np.zeros(x.shape)
+    dw = np.zeros(w.shape)
+    for a in range(kh):
+        for b in range(kw):
+            dw[a, b] = np.sum(dz * x[a:a + zh, b:b + zw])
+            dx[a:a + zh, b:b + zw] += w[a, b] * dz
     return dx, dw
 
 
@@ -180,8 +188,21 @@ def conv_backward_float32(x, w, dz):
     return dx.astype(np.float32), dw.astype(np.float32)
 
 
+def conv_backward_scipy(x, w, dz):
+    """Right values, but with the library routines the exercise rules out."""
+    return convolve2d(dz, w, "full"), correlate2d(x, dz, "valid")
+
+
+def conv_backward_signal_module(x, w, dz):
+    """The same through the module: ``from scipy import signal``."""
+    from scipy import signal
+
+    return signal.convolve2d(dz, w, "full"), signal.correlate2d(x, dz, "valid")
+
+
 def conv_dw_flipped(x, w, dz):
-    return convolve2d(dz, w, "full"), convolve2d(x, dz, "valid")
+    """dw as a convolution (dz rotated by 180 degrees)."""
+    return conv_backward(x, w, dz)[0], conv_backward(x, w, dz[::-1, ::-1])[1]
 
 
 def conv_dw_rotated(x, w, dz):
@@ -190,15 +211,21 @@ def conv_dw_rotated(x, w, dz):
 
 
 def conv_dx_correlation(x, w, dz):
-    return correlate2d(dz, w, "full"), correlate2d(x, dz, "valid")
+    """dx as a full correlation (the kernel rotated by 180 degrees)."""
+    return conv_backward(x, w[::-1, ::-1], dz)[0], conv_backward(x, w, dz)[1]
 
 
 def conv_dx_same(x, w, dz):
-    return convolve2d(dz, w, "same"), correlate2d(x, dz, "valid")
+    """dx cut to the size of dz (mode 'same' of dz)."""
+    dx, dw = conv_backward(x, w, dz)
+    return dx[:dz.shape[0], :dz.shape[1]], dw
 
 
 def conv_dx_valid(x, w, dz):
-    return correlate2d(dz, w[::-1, ::-1], "valid") if dz.shape >= w.shape else dz, correlate2d(x, dz, "valid")
+    """dx for the positions where the whole kernel fits only."""
+    dx, dw = conv_backward(x, w, dz)
+    kh, kw = w.shape
+    return dx[kh - 1:x.shape[0] - kh + 1, kw - 1:x.shape[1] - kw + 1], dw
 
 
 def conv_swapped(x, w, dz):
@@ -217,8 +244,8 @@ def conv_dw_transposed(x, w, dz):
 
 
 def conv_dw_last_row_forgotten(x, w, dz):
-    dx = convolve2d(dz, w, "full")
-    dw = correlate2d(x[:-1], dz[:-1], "valid") if dz.shape[0] > 1 else np.zeros(w.shape)
+    dx = conv_backward(x, w, dz)[0]
+    dw = conv_backward(x[:-1], w, dz[:-1])[1] if dz.shape[0] > 1 else np.zeros(w.shape)
     return dx, dw
 
 
@@ -249,8 +276,16 @@ CONV_WRONG = [
     (conv_dw_last_row_forgotten, "over all the positions"),
     (conv_dw_mean, "over all the positions"),
     (conv_with_tape, "rules out"),
+    (conv_backward_scipy, "scipy.signal.convolve2d, which this exercise rules out"),
+    (conv_backward_signal_module, "rules out"),
     (lambda x, w, dz: conv_backward(x, w, dz)[0], "return the pair"),
 ]
+
+
+def test_conv_backward_success_line_gives_the_numerical_gradient_error(capsys):
+    """The check compares with a central-difference gradient and says how close it came."""
+    out = assert_correct(checks.check_conv_backward, conv_backward, capsys)
+    assert "numerical gradient at most 1e-" in out
 
 
 def test_conv_backward_reference_is_tensorflow():
@@ -263,8 +298,8 @@ def test_conv_backward_reference_is_tensorflow():
             z = tf.nn.conv2d(xt, wt, 1, "VALID")
             loss = tf.reduce_sum(z * dz[None, :, :, None])
         gx, gw = tape.gradient(loss, [xt, wt])
-        dx, dw = conv_backward(x, w, dz)
-        assert np.allclose(dx, gx.numpy()[0, :, :, 0]) and np.allclose(dw, gw.numpy()[:, :, 0, 0])
+        for dx, dw in (conv_backward(x, w, dz), conv_backward_scipy(x, w, dz)):
+            assert np.allclose(dx, gx.numpy()[0, :, :, 0]) and np.allclose(dw, gw.numpy()[:, :, 0, 0])
 
 
 # ---------------------------------------------------------------- exercise: He's standard deviation
@@ -337,6 +372,14 @@ def predict_training_variants():
     return {"relu_he_spread": " Stays the same. ", "first_to_vanish": "Sigmoid", "sigmoid_max_slope": "1/4"}
 
 
+def predict_training_constant():
+    return {**predict_training(), "relu_he_spread": "Stays roughly constant"}
+
+
+def predict_training_constant_short():
+    return {**predict_training(), "relu_he_spread": "constant"}
+
+
 def predict_with(**changes):
     def predict():
         return {**predict_training(), **changes}
@@ -354,6 +397,7 @@ PREDICT_WRONG = [
     (predict_with(relu_he_spread="grows"), "(c) the spread through 20 ReLU layers"),
     (predict_with(relu_he_spread="shrinks"), "(c) the spread through 20 ReLU layers"),
     (predict_with(relu_he_spread="vanishes"), "must be one of"),
+    (predict_with(relu_he_spread="roughly constant", first_to_vanish="relu"), "(b) the activation"),
     (lambda: {"sigmoid_max_slope": 0.25}, "missing"),
     (lambda: (0.25, "sigmoid", "grows"), "as a dict"),
 ]
@@ -450,6 +494,8 @@ RIGHT = [
     (checks.check_he_std, he_std_float32),
     (checks.check_predict_training, predict_training),
     (checks.check_predict_training, predict_training_variants),
+    (checks.check_predict_training, predict_training_constant),
+    (checks.check_predict_training, predict_training_constant_short),
     (checks.check_predict_training, PREDICT_RIGHT_DICT),
     (checks.check_maxpool_backward, maxpool_backward),
     (checks.check_maxpool_backward, maxpool_backward_loops),

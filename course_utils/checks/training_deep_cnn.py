@@ -231,10 +231,52 @@ def check_batchnorm_forward(func) -> CheckResult:
 # Exercise: the backward pass of a convolution
 # --------------------------------------------------------------------------
 def _conv_calls() -> dict:
+    """The frameworks, and every library routine that convolves or correlates (scipy.signal,
+    scipy.ndimage, np.convolve, np.correlate): the exercise asks for loops or slicing."""
     return _framework_calls(
         ("tensorflow.nn", "conv2d_backprop_input", "tf.nn.conv2d_backprop_input"),
         ("tensorflow.nn", "conv2d_backprop_filter", "tf.nn.conv2d_backprop_filter"),
+        ("numpy", "convolve", "np.convolve"),
+        ("numpy", "correlate", "np.correlate"),
+        ("scipy", "signal", "scipy.signal"),
+        ("scipy", "ndimage", "scipy.ndimage"),
+        ("scipy.signal", "convolve2d", "scipy.signal.convolve2d"),
+        ("scipy.signal", "correlate2d", "scipy.signal.correlate2d"),
+        ("scipy.signal", "fftconvolve", "scipy.signal.fftconvolve"),
+        ("scipy.signal", "oaconvolve", "scipy.signal.oaconvolve"),
+        ("scipy.ndimage", "correlate1d", "scipy.ndimage.correlate1d"),
+        ("scipy.ndimage", "convolve1d", "scipy.ndimage.convolve1d"),
     )
+
+
+def _numerical_gradients(x, w, dz, h=1e-5):
+    """Central differences of L = sum(dz * z), z the valid correlation of x with w: (dx, dw)."""
+    from scipy.signal import correlate2d
+
+    x, w, dz = (np.array(a, dtype=float) for a in (x, w, dz))
+
+    def loss():
+        return float(np.sum(dz * correlate2d(x, w, "valid")))
+
+    grads = []
+    for v in (x, w):
+        grad = np.zeros_like(v)
+        for i in np.ndindex(v.shape):
+            old = v[i]
+            v[i] = old + h
+            up = loss()
+            v[i] = old - h
+            down = loss()
+            v[i] = old
+            grad[i] = (up - down) / (2 * h)
+        grads.append(grad)
+    return grads
+
+
+def _relative_error(a, n) -> float:
+    """The largest relative error |a - n| / max(|a| + |n|, 1e-8), as lesson 06's gradient check."""
+    a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
+    return float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)))
 
 
 def _conv_cases():
@@ -266,9 +308,12 @@ def check_conv_backward(func) -> CheckResult:
         kh <= H, kw <= W, and ``dz`` (H - kh + 1, W - kw + 1), float64 or
         float32, must return the pair ``(dx, dw)``: the gradient of the loss
         with respect to ``x`` (shape of ``x``) and with respect to ``w``
-        (shape of ``w``). numpy and scipy are allowed; TensorFlow (its
-        ``GradientTape`` included), Keras, JAX, PyTorch and autograd are
-        ruled out.
+        (shape of ``w``), written with numpy loops or slicing: routines
+        that convolve or correlate (``scipy.signal``, ``scipy.ndimage``,
+        ``np.convolve``, ``np.correlate``), TensorFlow (its ``GradientTape``
+        included), Keras, JAX, PyTorch and autograd are ruled out. Besides
+        the exact gradients, the answer is compared with a central-difference
+        numerical gradient; the success line gives the largest relative error.
 
     Returns
     -------
@@ -288,6 +333,7 @@ def check_conv_backward(func) -> CheckResult:
 
     def body():
         _forbid(func, name, _conv_calls())
+        worst = 0.0  # the largest relative error against the numerical gradient
         for x, w, dz in cases:
             got = _call(func, name, x.copy(), w.copy(), dz.copy())
             where = f"for x of shape {x.shape} and w of shape {w.shape}"
@@ -337,8 +383,17 @@ def check_conv_backward(func) -> CheckResult:
                     hint = ("a weight is shared by every output position: its gradient adds up "
                             "dz times the pixel it multiplied, over all the positions of z.")
                 raise _Failed(f"{where}: dw is not right. Hint: {hint}")
+            num_dx, num_dw = _numerical_gradients(x64, w64, dz64)
+            error = max(_relative_error(dx, num_dx), _relative_error(dw, num_dw))
+            if not error < 1e-3:  # cs231n: above 1e-2 a gradient is probably wrong
+                raise _Failed(f"{where}: the relative error against a numerical gradient is "
+                              f"{error:.1e}. Hint: some entries are off by more than round-off; compute in float64.")
+            if x.dtype == np.float64:  # (float32 round-off would hide what float64 shows)
+                worst = max(worst, error)
+        bound = 10.0 ** np.ceil(np.log10(max(worst, 1e-16)))
         return (f"dx and dw right for {len(cases)} inputs: non-square images and kernels, a 1x1 "
-                "kernel, a kernel as large as the image, float32.")
+                "kernel, a kernel as large as the image, float32; relative error against a "
+                f"central-difference numerical gradient at most {bound:.0e} (float64 inputs).")
 
     return _run(name, body)
 
@@ -443,6 +498,17 @@ _PREDICT_SYNONYMS = {
         "the same": "stays about the same", "same": "stays about the same",
         "stays roughly the same": "stays about the same", "roughly the same": "stays about the same",
         "it stays about the same": "stays about the same", "stays constant": "stays about the same",
+        "constant": "stays about the same", "roughly constant": "stays about the same",
+        "stays roughly constant": "stays about the same", "about constant": "stays about the same",
+        "stays about constant": "stays about the same", "remains constant": "stays about the same",
+        "remains the same": "stays about the same", "remains about the same": "stays about the same",
+        "remains roughly the same": "stays about the same", "unchanged": "stays about the same",
+        "stays approximately the same": "stays about the same",
+        "approximately the same": "stays about the same", "approximately constant": "stays about the same",
+        "stable": "stays about the same", "stays stable": "stays about the same",
+        "does not change": "stays about the same", "doesn't change": "stays about the same",
+        "grows exponentially": "grows", "increases exponentially": "grows",
+        "shrinks exponentially": "shrinks", "decreases exponentially": "shrinks",
     },
     "first_to_vanish": {"logistic": "sigmoid", "tanh(x)": "tanh", "sigmoid(x)": "sigmoid"},
 }
@@ -535,8 +601,8 @@ def check_predict_training(answers) -> CheckResult:
         "differentiate 1 / (1 + exp(-z)) and find where the curve is steepest (the lesson plots f').",
         "going backwards, every layer multiplies the gradient by the activation's slope: compare "
         "the slopes the three activations can have, and multiply 20 such factors.",
-        "He chose the weights' scale for ReLU so that each layer passes on a fixed share of its "
-        "input's variance: which share, and what do 20 of them give?",
+        "He's scale makes up for ReLU's halving of the signal's energy: what is left after one "
+        "layer, and after 20?",
     ]
     # a dict is called through a function too, so that grading records it like any answer
     func = _constant(answers) if isinstance(answers, dict) else answers
