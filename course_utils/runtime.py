@@ -22,6 +22,7 @@ __all__ = [
     "REPO_SLUG",
     "fast_mode",
     "on_colab",
+    "quiet_stderr",
     "repo_root",
     "setup",
     "versions",
@@ -131,8 +132,19 @@ def versions(packages=("numpy", "scipy", "matplotlib")) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def _quiet_stderr():
-    """Point file descriptor 2 (C and C++ code's stderr) at os.devnull for a while."""
+def quiet_stderr():
+    """Point file descriptor 2 (C and C++ code's stderr) at os.devnull for a while.
+
+    TensorFlow's C++ code logs some lines (about oneDNN, for example) straight to
+    the process's stderr, where ``contextlib.redirect_stderr`` cannot reach them.
+    Python's own warnings still go to ``sys.stderr`` once the block ends.
+
+    Examples
+    --------
+    >>> import os
+    >>> with quiet_stderr():
+    ...     _ = os.write(2, b"not shown")
+    """
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -165,7 +177,7 @@ def import_keras_quietly():
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
-    with _quiet_stderr():
+    with quiet_stderr():
         import keras
 
         if keras.backend.backend() == "tensorflow":
