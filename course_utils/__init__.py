@@ -14,6 +14,7 @@ pipeline  arrays -> shuffled tf.data batches for fit (lessons 05 onwards)
 runs      a result over several seeds: mean, spread, curves
 arch      parameter and multiply-add counts, receptive fields (lesson 07)
 diagrams  block diagrams of architectures: boxes, arrows, skips, branches (lesson 07)
+interpret reference saliency, SmoothGrad, Grad-CAM, occlusion, top activations (lesson 09)
 checks    feedback for the exercises (a package: shared machinery, one module per lesson)
 handout   student notebooks without solutions
 grade     grade returned student notebooks in contained kernels (python -m course_utils grade)
