@@ -380,6 +380,10 @@ def predict_training_constant_short():
     return {**predict_training(), "relu_he_spread": "constant"}
 
 
+def predict_training_natural():
+    return {**predict_training(), "first_to_vanish": "the sigmoid", "relu_he_spread": "stays approximately constant"}
+
+
 def predict_with(**changes):
     def predict():
         return {**predict_training(), **changes}
@@ -439,6 +443,13 @@ def maxpool_split_ties(x, dz):
     return np.where(mask, big / np.repeat(np.repeat(count, 2, axis=0), 2, axis=1), 0.0)
 
 
+def maxpool_every_tie(x, dz):
+    """The mask x == window max: every tied maximum gets the whole value."""
+    big = np.repeat(np.repeat(dz, 2, axis=0), 2, axis=1)
+    top = np.repeat(np.repeat(x.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).max(axis=(1, 3)), 2, axis=0), 2, axis=1)
+    return np.where(x == top, big, 0.0)
+
+
 def maxpool_on_minimum(x, dz):
     return maxpool_backward(-x, dz)
 
@@ -458,6 +469,7 @@ def maxpool_transposed(x, dz):
 MAXPOOL_WRONG = [
     (maxpool_average, "average pooling"),
     (maxpool_split_ties, "split among them"),
+    (maxpool_every_tie, "each of them got the whole value"),
     (maxpool_on_minimum, "not its window's maximum"),
     (maxpool_no_transpose, "not its window's maximum"),
     (maxpool_transposed, "transpose"),
@@ -496,6 +508,7 @@ RIGHT = [
     (checks.check_predict_training, predict_training_variants),
     (checks.check_predict_training, predict_training_constant),
     (checks.check_predict_training, predict_training_constant_short),
+    (checks.check_predict_training, predict_training_natural),
     (checks.check_predict_training, PREDICT_RIGHT_DICT),
     (checks.check_maxpool_backward, maxpool_backward),
     (checks.check_maxpool_backward, maxpool_backward_loops),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fractions
 import numbers
+import re
 
 import numpy as np
 
@@ -553,6 +554,11 @@ def _ordered_answers(got) -> tuple:
         value = got[key]
         choices = _PREDICT_CHOICES[key]
         text = _canonical(value) if isinstance(value, str) else None
+        if text is not None:
+            text = re.sub(r"^(the|it|they) ", "", text)
+            text = re.sub(r"\b(roughly|approximately|about|more or less) ", "", text)
+            text = {"stays the same": "stays about the same", "the same": "stays about the same",
+                    "stays constant": "stays about the same"}.get(text, text)
         text = _PREDICT_SYNONYMS[key].get(text, text)
         if text not in choices:
             raise _Failed(f"{key!r} must be one of {', '.join(map(repr, choices))}; got {_short(value)}")
@@ -700,12 +706,16 @@ def check_maxpool_backward(func) -> CheckResult:
                 continue
             avg = np.repeat(np.repeat(d / 4, 2, axis=0), 2, axis=1)
             split = np.where(is_max, d[..., None] / is_max.sum(axis=2, keepdims=True), 0.0)
+            every = np.where(is_max, d[..., None], 0.0)
             if np.allclose(dx, avg, atol=tol):
                 hint = ("the gradient is spread over the whole window, as for average pooling. "
                         "Hint: only the input that won the max affected the output.")
             elif np.allclose(gs, split, atol=tol) and np.any(is_max.sum(axis=2) > 1):
                 hint = ("where a window has several equal maxima, the value is split among them. "
                         "Hint: the max passes on one of them; give it the whole value.")
+            elif np.allclose(gs, every, atol=tol) and np.any(is_max.sum(axis=2) > 1):
+                hint = ("where a window has several equal maxima, each of them got the whole value "
+                        "(a mask of x == max?). Hint: the max passes on one of them; give the value to one.")
             elif np.any(nonzero & ~is_max):
                 hint = ("a gradient lands on a position that is not its window's maximum. Hint: "
                         "compare the positions of each 2x2 block's maximum (rows and columns, "
