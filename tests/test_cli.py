@@ -262,3 +262,40 @@ def test_the_students_command_opens_the_exercises_and_keeps_their_work(tmp_path)
             os.killpg(proc.pid, KILL)
         except ProcessLookupError:
             pass
+
+
+def _installed():
+    """True when .venv holds the course as pyproject.toml and constraints.txt now ask (a fresh
+    clone after `course.py test`, as in CI): then `course.py lab` starts without installing."""
+    sys.path.insert(0, str(repo_root()))
+    try:
+        import course
+    finally:
+        sys.path.pop(0)
+    stamp = course.VENV / ".course-installed"
+    return stamp.exists() and stamp.read_text().strip() == course.wanted_stamp()
+
+
+@pytest.mark.skipif(shutil.which("python3") is None, reason="no python3 on PATH")
+def test_the_readme_command_itself_opens_the_exercises(tmp_path):
+    """`python3 course.py lab`, exactly as the README gives it (plus headless flags and a scratch
+    workspace): the server lists every exercise notebook, and stopping course.py stops it."""
+    if not _installed():
+        pytest.skip(".venv is not installed as pyproject.toml asks: course.py lab would install first")
+    expected = {p.name for p in (repo_root() / "exercises").glob("*.ipynb")}
+    port = free_port()
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"))
+    proc = subprocess.Popen(
+        ["python3", "course.py", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", "--ServerApp.port_retries=0", f"--workspace={tmp_path / 'ws'}"],
+        cwd=repo_root(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        names = _wait_for(proc, port)
+        assert names is not None, proc.stdout.read().decode()[-3000:]
+        assert {n for n in names if n.endswith(".ipynb")} == expected
+        assert "Your workspace" in _stop(proc)
+    finally:
+        try:
+            os.killpg(proc.pid, KILL)
+        except ProcessLookupError:
+            pass
