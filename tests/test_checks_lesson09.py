@@ -90,7 +90,42 @@ def predict_interpretation_loosely():
     return {"edge_detector": " Failed.", "gradcam_size": 7.0, "gradcam_after_randomising": "CHANGES "}
 
 
+def predict_interpretation_as_shape():
+    return {"gradcam_size": (7, 7), "gradcam_after_randomising": "it changes", "edge_detector": "fails the test"}
+
+
+def predict_interpretation_as_text():
+    return {"gradcam_size": "7x7", "gradcam_after_randomising": "changed", "edge_detector": "it fails"}
+
+
+def predict_interpretation_as_list():
+    return {"gradcam_size": [7, 7], "gradcam_after_randomising": "Changes.", "edge_detector": "Fails"}
+
+
+def predict_interpretation_as_digit():
+    return {"gradcam_size": "7", "gradcam_after_randomising": "it will change", "edge_detector": "failed"}
+
+
+def smoothgrad_loop_float32(grad, image, n, sigma, rng):
+    total = np.zeros(image.shape, np.float32)
+    for _ in range(n):
+        total += grad(image + (sigma * rng.standard_normal(image.shape)).astype(np.float32))
+    return total / n
+
+
+def top_activations_loop(acts, k):
+    maxima = [float(a.max()) for a in acts]
+    order = sorted(range(len(acts)), key=lambda i: -maxima[i])[:k]  # sorted() is stable
+    return [(i, *(int(v) for v in np.unravel_index(np.argmax(acts[i]), acts[i].shape))) for i in order]
+
+
 RIGHT = [
+    (checks.check_predict_interpretation, predict_interpretation_as_shape),
+    (checks.check_predict_interpretation, predict_interpretation_as_text),
+    (checks.check_predict_interpretation, predict_interpretation_as_list),
+    (checks.check_predict_interpretation, predict_interpretation_as_digit),
+    (checks.check_smoothgrad, smoothgrad_loop_float32),
+    (checks.check_top_activations, top_activations_loop),
     (checks.check_gradcam_weights, gradcam_weights),
     (checks.check_gradcam_weights, gradcam_weights_loop),
     (checks.check_occlusion_map, occlusion_map),
@@ -395,7 +430,46 @@ def predict_missing_key():
     return {"gradcam_size": 7, "gradcam_after_randomising": "changes"}
 
 
+def smoothgrad_uniform_scaled(grad, image, n, sigma, rng):
+    half = sigma * np.sqrt(3)  # the right standard deviation, the wrong distribution
+    return np.mean([grad(image + rng.uniform(-half, half, image.shape)) for _ in range(n)], axis=0)
+
+
+def smoothgrad_laplace_scaled(grad, image, n, sigma, rng):
+    return np.mean([grad(image + rng.laplace(0, sigma / np.sqrt(2), image.shape)) for _ in range(n)], axis=0)
+
+
+def smoothgrad_clipped(grad, image, n, sigma, rng):
+    low, high = image.min(), image.max()
+    return np.mean([grad(np.clip(image + rng.normal(0, sigma, image.shape), low, high)) for _ in range(n)], axis=0)
+
+
+def top_unstable_sort(acts, k):
+    flat = acts.reshape(len(acts), -1)
+    order = np.argsort(-flat.max(axis=1))[:k]  # numpy's default sort is not stable
+    return [(int(i), *(int(v) for v in np.unravel_index(np.argmax(flat[i]), acts.shape[1:]))) for i in order]
+
+
+def predict_size_non_square():
+    return {"gradcam_size": (7, 14), "gradcam_after_randomising": "changes", "edge_detector": "fails"}
+
+
+def predict_size_in_words():
+    return {"gradcam_size": "seven", "gradcam_after_randomising": "changes", "edge_detector": "fails"}
+
+
+def predict_unknown_word():
+    return {"gradcam_size": 7, "gradcam_after_randomising": "maybe", "edge_detector": "fails"}
+
+
 WRONG = [
+    (checks.check_smoothgrad, smoothgrad_uniform_scaled, "normal distribution"),
+    (checks.check_smoothgrad, smoothgrad_laplace_scaled, "normal distribution"),
+    (checks.check_smoothgrad, smoothgrad_clipped, "do not clip"),
+    (checks.check_top_activations, top_unstable_sort, "stable sort"),
+    (checks.check_predict_interpretation, predict_size_non_square, "one int"),
+    (checks.check_predict_interpretation, predict_size_in_words, "as a number"),
+    (checks.check_predict_interpretation, predict_unknown_word, "one of the words"),
     (checks.check_gradcam_weights, gradcam_sum, "times too large"),
     (checks.check_gradcam_weights, gradcam_wrong_axes, "channels are the last axis"),
     (checks.check_gradcam_weights, gradcam_rows, "channels are the last axis"),
@@ -487,6 +561,22 @@ def test_the_tie_cases_have_ties():
     acts, k = _tie_cases()[0]
     assert top_activations(acts, k) != top_last_position(acts, k)
     assert top_activations(acts, k) != top_column_first(acts, k)
+
+
+def test_format_hints_are_not_content_hints(capsys):
+    """A badly written answer is told how to write it, not that its content is wrong."""
+    for func in (predict_size_non_square, predict_size_in_words, predict_unknown_word):
+        checks.check_predict_interpretation(func)
+        out = capsys.readouterr().out
+        assert "stride 2" not in out and "is not right" not in out
+    checks.check_predict_interpretation(predict_size_wrong)
+    assert "print" not in capsys.readouterr().out  # the hint does not turn the prediction into a look-up
+
+
+def test_the_unstable_sort_case_reorders_ties():
+    from course_utils.checks.what_cnn_learns import _tie_cases
+
+    assert any(top_unstable_sort(acts, k) != top_activations(acts, k) for acts, k in _tie_cases())
 
 
 def test_feedback_never_shows_the_answer(capsys):

@@ -11,6 +11,8 @@ code, gives the same verdict.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from . import _core
@@ -68,7 +70,7 @@ def _close(a, b, scale=1.0) -> bool:
 
 
 # --------------------------------------------------------------------------
-# Exercise 1: Grad-CAM's channel weights
+# Exercise 2: Grad-CAM's channel weights
 # --------------------------------------------------------------------------
 def check_gradcam_weights(gradcam_weights) -> CheckResult:
     """Check ``gradcam_weights(grads)``: Grad-CAM's weight of every channel.
@@ -146,7 +148,7 @@ def check_gradcam_weights(gradcam_weights) -> CheckResult:
 
 
 # --------------------------------------------------------------------------
-# Exercise 2: an occlusion map
+# Exercise 3: an occlusion map
 # --------------------------------------------------------------------------
 class _Score:
     """The check's class score: a weighted sum of the pixels, with a weight per pixel and channel.
@@ -283,7 +285,7 @@ def check_occlusion_map(occlusion_map) -> CheckResult:
 
 
 # --------------------------------------------------------------------------
-# Exercise 3: SmoothGrad
+# Exercise 4: SmoothGrad
 # --------------------------------------------------------------------------
 class _Grad:
     """The check's gradient: a fixed non-linear function of one image, which records its inputs."""
@@ -326,6 +328,10 @@ def _judge_noise(grad: _Grad, image, n, sigma, got, call, name) -> None:
             if np.allclose(flat[a], flat[b], rtol=0, atol=1e-6 * sigma):
                 raise _Failed(f"{call}: grad received the same noise twice. Hint: draw a new noise "
                               "sample for every copy of the image.")
+    inputs = np.stack(grad.inputs)
+    if max(np.mean(inputs == inputs.max()), np.mean(inputs == inputs.min())) > 0.01:
+        raise _Failed(f"{call}: many values of the noisy copies grad received sit at one bound. Hint: "
+                      "do not clip the noisy copies to the image's range; add the noise and nothing else.")
     std, mean = float(noise.std()), float(noise.mean())
     if abs(std / sigma - 1) > 0.06:
         spread = float(x.max() - x.min())
@@ -342,6 +348,15 @@ def _judge_noise(grad: _Grad, image, n, sigma, got, call, name) -> None:
     if abs(mean) > 6 * sigma / np.sqrt(noise.size):
         raise _Failed(f"{call}: the noise grad received has mean {mean:.3g}. Hint: the noise is "
                       "centred on zero, so that the noisy copies surround the image.")
+    # the shape of the distribution: a normal sample's excess kurtosis is 0 with standard error
+    # sqrt(24 / size); six standard errors (at least 1080 values here) keep every right answer in,
+    # and uniform noise (-1.2) or Laplace noise (+3) out
+    centred = noise - mean
+    excess = float(np.mean(centred**4) / np.mean(centred**2) ** 2 - 3)
+    if abs(excess) > 6 * np.sqrt(24 / noise.size):
+        raise _Failed(f"{call}: the noise grad received has the right spread but the wrong shape "
+                      f"(excess kurtosis {excess:+.2f}; a normal distribution has 0). Hint: draw the "
+                      "noise from a normal distribution.")
     out = _as_array(got, name, 3)
     if out.shape != image.shape:
         raise _Failed(f"{call} returned shape {out.shape}. Hint: the result is a gradient, one "
@@ -375,8 +390,8 @@ def check_smoothgrad(smoothgrad) -> CheckResult:
         of randomness to use) must return a float array of the image's shape:
         the average of ``grad`` over ``n`` noisy copies of the image, each with
         its own noise drawn from a normal distribution of mean 0 and standard
-        deviation ``sigma`` (in the image's units), calling ``grad`` once per
-        copy. The lesson's reference code (``course_utils.interpret``) is
+        deviation ``sigma`` (in the image's units, not clipped), calling
+        ``grad`` once per copy. The lesson's reference code (``course_utils.interpret``) is
         ruled out.
 
     Returns
@@ -430,7 +445,7 @@ def check_smoothgrad(smoothgrad) -> CheckResult:
 
 
 # --------------------------------------------------------------------------
-# Exercise 4: the top-activating images of a channel
+# Exercise 5: the top-activating images of a channel
 # --------------------------------------------------------------------------
 def _top(acts, k):
     flat = acts.reshape(len(acts), -1)
@@ -452,7 +467,11 @@ def _tie_cases():
     relu[3] = 0.0
     relu[4] = relu[0]  # the same maximum as image 0, at the same place
     many = np.maximum(np.round(np.random.default_rng(72).normal(size=(40, 3, 5)), 1), 0)
-    return [(a.astype("float32"), 5), (relu.astype("float32"), 4), (many, 12)]
+    # more than 16 images, most of them saturated at one maximum (as ReLU6 gives): a sort that
+    # is not stable (numpy's default) reorders the tied images
+    saturated = np.minimum(np.abs(np.random.default_rng(74).normal(0, 4, size=(48, 4, 4))), 6.0)
+    saturated[::7] = np.minimum(saturated[::7], 2.0)
+    return [(a.astype("float32"), 5), (relu.astype("float32"), 4), (many, 12), (saturated.astype("float32"), 30)]
 
 
 def check_top_activations(top_activations) -> CheckResult:
@@ -562,7 +581,7 @@ def check_top_activations(top_activations) -> CheckResult:
 
 
 # --------------------------------------------------------------------------
-# Exercise 5: predictions about the maps
+# Exercise 1: predictions about the maps
 # --------------------------------------------------------------------------
 # answer_digest("predict_interpretation[i]", answer_i): the right answers are not in this file
 _INTERPRETATION_DIGESTS = [
@@ -576,7 +595,44 @@ _WORDS = {"change": "changes", "changed": "changes", "changes": "changes",
           "stay": "stays", "stays": "stays", "stayed": "stays", "same": "stays", "stays the same": "stays",
           "the same": "stays", "stay the same": "stays",
           "pass": "passes", "passed": "passes", "passes": "passes",
-          "fail": "fails", "failed": "fails", "fails": "fails"}
+          "fail": "fails", "failed": "fails", "fails": "fails",
+          "will change": "changes", "will stay": "stays", "would change": "changes", "would stay": "stays",
+          "will pass": "passes", "will fail": "fails", "would pass": "passes", "would fail": "fails",
+          "does not change": "stays", "doesn't change": "stays", "does not pass": "fails",
+          "doesn't pass": "fails", "does not fail": "passes", "doesn't fail": "passes"}
+
+
+def _side(value):
+    """The side of a square map from an int, a float, a shape (n, n) or text such as "n" or "n x n"."""
+    if isinstance(value, str):
+        text = value.strip().strip(".!\"'()[]").lower()
+        match = re.fullmatch(r"(\d+)(?:\s*(?:x|×|by|\*|,)\s*(\d+))?(?:\s*(?:pixels|px|cells))?", text)
+        if match is None:
+            raise ValueError("gradcam_size: give the side of the map as a number (an int)")
+        value = (int(match[1]), int(match[2] or match[1]))
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2 or not all(isinstance(v, (int, float, np.number)) for v in value):
+            raise ValueError("gradcam_size: give the side of the map as one int, not "
+                             f"{_short(value)}")
+        if value[0] != value[1]:
+            raise ValueError("gradcam_size: the map of a square photo is square; give its side as one int")
+        value = value[0]
+    return value
+
+
+def _word(value, key, choices):
+    """One of the two choices from the words a student may write ("it changed", "fails the test")."""
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.strip().strip(".!\"'").lower().split())
+    text = re.sub(r"^(?:it|the map|grad-cam|the edge detector|the map will|it will|it would)\s+", "", text)
+    text = re.sub(r"\s+(?:the (?:sanity |randomisation |randomization |model-randomisation )?test|it)$", "", text)
+    word = _WORDS.get(text)
+    if word is None:
+        raise ValueError(f"{key}: answer with one of the words {' or '.join(repr(c) for c in choices)}")
+    return word
 
 
 def check_predict_interpretation(answers) -> CheckResult:
@@ -592,8 +648,9 @@ def check_predict_interpretation(answers) -> CheckResult:
         layers' weights are re-initialised at random; ``"edge_detector"``,
         ``"passes"`` or ``"fails"``: does an edge detector applied to the input
         image (no network) pass the model-randomisation sanity test of
-        Adebayo et al. (2018). Text is compared without case or extra spaces.
-        The dict itself is accepted too.
+        Adebayo et al. (2018). Text is compared without case or extra spaces,
+        short phrases ("it ...", "... the test") and a shape ``(n, n)`` or
+        ``"n x n"`` for the side are accepted. The dict itself is accepted too.
 
     Returns
     -------
@@ -621,13 +678,9 @@ def check_predict_interpretation(answers) -> CheckResult:
             raise ValueError(f"the dict must have exactly the keys {', '.join(_INTERPRETATION_KEYS)}"
                              + (f"; missing: {', '.join(missing)}" if missing else "")
                              + (f"; unknown: {', '.join(extra)}" if extra else ""))
-        out = []
-        for key in _INTERPRETATION_KEYS:
-            value = got[key]
-            if isinstance(value, str):
-                value = _WORDS.get(" ".join(value.strip().strip(".!\"'").lower().split()), value)
-            out.append(value)
-        return tuple(out)
+        return (_side(got["gradcam_size"]),
+                _word(got["gradcam_after_randomising"], "gradcam_after_randomising", ("changes", "stays")),
+                _word(got["edge_detector"], "edge_detector", ("passes", "fails")))
 
     as_tuple.__name__ = getattr(func, "__name__", name)
     parts = ["gradcam_size (the side of the Grad-CAM map)",
@@ -635,7 +688,7 @@ def check_predict_interpretation(answers) -> CheckResult:
              "edge_detector (passes or fails)"]
     hints = [
         "each convolution or pooling of stride 2 halves the side; count them between the input and the "
-        "last convolutional layer, or print that layer's output shape.",
+        "last convolutional layer.",
         "Grad-CAM is computed from the network's own activations and gradients: do those depend on the "
         "weights that were replaced?",
         "the test asks whether a map depends on the model's weights; what does an edge detector read?",
